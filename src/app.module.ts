@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { type Logger } from 'pino';
+import { type AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { ProblemValidationPipe } from './common/errors/validation';
+import { httpLoggerParams } from './common/logging/logger';
+import { dataSourceOptions } from './database/data-source-options';
+import { DocsModule } from './docs/docs.module';
+import { HealthModule } from './health/health.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Where the database is, decided before Nest starts (external or embedded). */
+  databaseUrl: string;
+  logger: Logger;
+}
+
+/** Composes the feature modules and installs the global pipe and error filter. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(httpLoggerParams(logger)),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.database.poolSize)),
+        HealthModule,
+        DocsModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useClass: ProblemValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

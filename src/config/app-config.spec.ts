@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.nodeEnv).toBe('development');
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.embedded.dataDir).toMatch(/\.data\/postgres$/);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('parses numbers and trims the public URL', () => {
+    const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://hr.example.com/' });
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe('https://hr.example.com');
+  });
+
+  it('lists every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', NODE_ENV: 'staging' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PORT="eighty"');
+    expect(problems).toContain('LOG_LEVEL="loud"');
+    expect(problems).toContain('NODE_ENV="staging"');
+  });
+
+  it('never prints the database URL, which holds a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
+      /DATABASE_URL=\(value hidden\)/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(/hunter2/);
+  });
+
+  it('requires an external database in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/gw' }).database
+        .url,
+    ).toBe('postgres://u:p@db:5432/gw');
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The gateway's configuration: the only place that knows environment variable names.
+ * `loadConfig` validates every variable at once and fails with the complete list of problems,
+ * so an operator fixes a broken deployment in one round instead of one variable per restart.
+ * Nothing else in the code base reads process.env (main.ts passes it in once).
+ */
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { resolve } from 'node:path';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Variables whose values must never be printed, even in a validation error. */
+export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL']);
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** The raw variables as validated. Field names are the variable names on purpose. */
+class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: string = 'development';
+
+  @IsString()
+  @MinLength(1)
+  HOST: string = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: string = 'info';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+  })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR: string = '.data';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT: number = 54329;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
+}
+
+/** Typed, validated configuration handed to every module through dependency injection. */
+export class AppConfig {
+  constructor(
+    readonly nodeEnv: NodeEnv,
+    readonly host: string,
+    readonly port: number,
+    readonly publicUrl: string,
+    readonly logLevel: LogLevel,
+    readonly database: {
+      /** Set when an external server is used; unset means "start the embedded one". */
+      readonly url?: string;
+      readonly poolSize: number;
+      readonly embedded: { readonly dataDir: string; readonly port: number };
+    },
+    readonly dataDir: string,
+    readonly shutdownTimeoutMs: number,
+  ) {}
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function describeProblems(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) => {
+    const shown = SENSITIVE_VARIABLES.has(error.property)
+      ? '(value hidden)'
+      : JSON.stringify(error.value);
+    return Object.values(error.constraints ?? {}).map(
+      (message) => `${error.property}=${shown}: ${message}`,
+    );
+  });
+}
+
+/**
+ * Validates the environment and returns the typed configuration, or throws a ConfigError that
+ * lists every problem. Unknown variables are ignored: the process environment holds many.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked = Object.fromEntries(
+    known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]),
+  );
+  const vars = plainToInstance(EnvironmentVariables, picked);
+  const problems = describeProblems(validateSync(vars, { forbidUnknownValues: true }));
+
+  if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for development only)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = resolve(vars.DATA_DIR);
+  return new AppConfig(
+    vars.NODE_ENV as NodeEnv,
+    vars.HOST,
+    vars.PORT,
+    (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    vars.LOG_LEVEL as LogLevel,
+    {
+      url: vars.DATABASE_URL,
+      poolSize: vars.DATABASE_POOL_SIZE,
+      embedded: { dataDir: resolve(dataDir, 'postgres'), port: vars.EMBEDDED_POSTGRES_PORT },
+    },
+    dataDir,
+    vars.SHUTDOWN_TIMEOUT_MS,
+  );
+}

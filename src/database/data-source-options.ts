@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+
+/**
+ * The one TypeORM configuration, shared by the application, the migration CLI and the tests.
+ * The schema comes only from migrations/ (never `synchronize`), so what runs in production is
+ * what was reviewed.
+ */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    // .ts under jest and the dev runner, .js once compiled into dist/migrations.
+    migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: poolSize, application_name: 'hris-gateway' },
+  };
+}
