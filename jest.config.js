@@ -4,7 +4,13 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/connectors', '<rootDir>/test', '<rootDir>/bench', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/src',
+    '<rootDir>/connectors',
+    '<rootDir>/test',
+    '<rootDir>/bench',
+    '<rootDir>/scripts',
+  ],
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': [

@@ -4,316 +4,329 @@
  */
 
 export interface paths {
-    "/health/live": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The process is up and answering */
-        get: operations["getLiveness"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/health/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The gateway can serve requests (its database answers) */
-        get: operations["getReadiness"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The process is up and answering */
+    get: operations['getLiveness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/openapi.yaml": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This OpenAPI document */
-        get: operations["getOpenApiDocument"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The gateway can serve requests (its database answers) */
+    get: operations['getReadiness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/openapi.yaml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/docs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A readable, interactive reference of this document
-         * @description Served entirely by the gateway; it loads nothing from the internet.
-         */
-        get: operations["getApiReference"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** This OpenAPI document */
+    get: operations['getOpenApiDocument'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/docs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/docs/assets/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A script or stylesheet of the reference page */
-        get: operations["getApiReferenceAsset"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * A readable, interactive reference of this document
+     * @description Served entirely by the gateway; it loads nothing from the internet.
+     */
+    get: operations['getApiReference'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/docs/assets/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    /** A script or stylesheet of the reference page */
+    get: operations['getApiReferenceAsset'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: {
-        Liveness: {
-            /** @constant */
-            status: "ok";
-        };
-        HealthCheckResult: {
-            /** @enum {string} */
-            status: "up" | "down";
-            message?: string;
-        };
-        Readiness: {
-            /** @constant */
-            status: "ok";
-            /** @description One entry per dependency checked. */
-            checks: {
-                database: components["schemas"]["HealthCheckResult"];
-            };
-        };
-        /**
-         * @description Stable, machine-readable error code.
-         * @enum {string}
-         */
-        ErrorCode: "validation_failed" | "malformed_request" | "route_not_found" | "not_found" | "method_not_allowed" | "unauthorized" | "forbidden" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "not_ready" | "internal_error";
-        FieldError: {
-            /** @enum {string} */
-            in: "body" | "query" | "path" | "header";
-            /** @description Dotted path of the field, e.g. `settings.schedule` or `emails.2`. */
-            field: string;
-            message: string;
-        };
-        /** @description RFC 9457 problem details. */
-        Problem: {
-            /**
-             * Format: uri
-             * @description `urn:hris-gateway:problem:<code>`.
-             * @example urn:hris-gateway:problem:not_found
-             */
-            type: string;
-            /** @description Short summary of the problem type. */
-            title: string;
-            status: number;
-            /** @description What went wrong with this request. */
-            detail: string;
-            /** @description The request path. */
-            instance: string;
-            code: components["schemas"]["ErrorCode"];
-            request_id?: string;
-            /**
-             * Format: uuid
-             * @description Present on 500s; the cause is logged under this id.
-             */
-            error_id?: string;
-            errors?: components["schemas"]["FieldError"][];
-        };
-        ValidationProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            code?: "validation_failed";
-            errors: components["schemas"]["FieldError"][];
-        };
-        NotReadyProblem: components["schemas"]["Problem"] & {
-            /** @constant */
-            code?: "not_ready";
-            checks: {
-                [key: string]: components["schemas"]["HealthCheckResult"];
-            };
-        };
+  schemas: {
+    Liveness: {
+      /** @constant */
+      status: 'ok';
     };
-    responses: {
-        /** @description No such resource, or one that belongs to someone else (never 403, so ids do not leak). */
-        NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request is invalid; `errors[]` lists every invalid field. */
-        ValidationFailed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ValidationProblem"];
-            };
-        };
-        /** @description No route matches the method and path. */
-        RouteNotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
+    HealthCheckResult: {
+      /** @enum {string} */
+      status: 'up' | 'down';
+      message?: string;
     };
-    parameters: never;
-    requestBodies: never;
-    headers: {
-        /** @description The request's id, echoed from the caller's `X-Request-Id` when acceptable. */
-        RequestId: string;
+    Readiness: {
+      /** @constant */
+      status: 'ok';
+      /** @description One entry per dependency checked. */
+      checks: {
+        database: components['schemas']['HealthCheckResult'];
+      };
     };
-    pathItems: never;
+    /**
+     * @description Stable, machine-readable error code.
+     * @enum {string}
+     */
+    ErrorCode:
+      | 'validation_failed'
+      | 'malformed_request'
+      | 'route_not_found'
+      | 'not_found'
+      | 'method_not_allowed'
+      | 'unauthorized'
+      | 'forbidden'
+      | 'conflict'
+      | 'payload_too_large'
+      | 'unsupported_media_type'
+      | 'rate_limited'
+      | 'not_ready'
+      | 'internal_error';
+    FieldError: {
+      /** @enum {string} */
+      in: 'body' | 'query' | 'path' | 'header';
+      /** @description Dotted path of the field, e.g. `settings.schedule` or `emails.2`. */
+      field: string;
+      message: string;
+    };
+    /** @description RFC 9457 problem details. */
+    Problem: {
+      /**
+       * Format: uri
+       * @description `urn:hris-gateway:problem:<code>`.
+       * @example urn:hris-gateway:problem:not_found
+       */
+      type: string;
+      /** @description Short summary of the problem type. */
+      title: string;
+      status: number;
+      /** @description What went wrong with this request. */
+      detail: string;
+      /** @description The request path. */
+      instance: string;
+      code: components['schemas']['ErrorCode'];
+      request_id?: string;
+      /**
+       * Format: uuid
+       * @description Present on 500s; the cause is logged under this id.
+       */
+      error_id?: string;
+      errors?: components['schemas']['FieldError'][];
+    };
+    ValidationProblem: components['schemas']['Problem'] & {
+      /** @constant */
+      code?: 'validation_failed';
+      errors: components['schemas']['FieldError'][];
+    };
+    NotReadyProblem: components['schemas']['Problem'] & {
+      /** @constant */
+      code?: 'not_ready';
+      checks: {
+        [key: string]: components['schemas']['HealthCheckResult'];
+      };
+    };
+  };
+  responses: {
+    /** @description No such resource, or one that belongs to someone else (never 403, so ids do not leak). */
+    NotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request is invalid; `errors[]` lists every invalid field. */
+    ValidationFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['ValidationProblem'];
+      };
+    };
+    /** @description No route matches the method and path. */
+    RouteNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+  };
+  parameters: never;
+  requestBodies: never;
+  headers: {
+    /** @description The request's id, echoed from the caller's `X-Request-Id` when acceptable. */
+    RequestId: string;
+  };
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getLiveness: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Alive. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Liveness"];
-                };
-            };
-        };
+  getLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    getReadiness: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Alive. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Ready. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Readiness"];
-                };
-            };
-            /** @description Not ready; `checks` says which dependency fails. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["NotReadyProblem"];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['Liveness'];
         };
+      };
     };
-    getOpenApiDocument: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The contract, as YAML. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/yaml": string;
-                };
-            };
-        };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    getApiReference: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Ready. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description An HTML page. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
+        content: {
+          'application/json': components['schemas']['Readiness'];
         };
+      };
+      /** @description Not ready; `checks` says which dependency fails. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['NotReadyProblem'];
+        };
+      };
     };
-    getApiReferenceAsset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: "swagger-ui.css" | "swagger-ui-bundle.js" | "init.js";
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The asset. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/css": string;
-                    "text/javascript": string;
-                };
-            };
-            404: components["responses"]["NotFound"];
-        };
+  };
+  getOpenApiDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    requestBody?: never;
+    responses: {
+      /** @description The contract, as YAML. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/yaml': string;
+        };
+      };
+    };
+  };
+  getApiReference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An HTML page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+    };
+  };
+  getApiReferenceAsset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: 'swagger-ui.css' | 'swagger-ui-bundle.js' | 'init.js';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The asset. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/css': string;
+          'text/javascript': string;
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
 }

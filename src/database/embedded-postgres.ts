@@ -56,7 +56,7 @@ export class EmbeddedPostgres {
     }
 
     const adopted = await this.adoptRunningServer();
-    if (!adopted) await this.launch(bin.postgres, identity);
+    if (!adopted) this.launch(bin.postgres, identity);
 
     const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     await waitUntilAccepting(
@@ -149,7 +149,7 @@ export class EmbeddedPostgres {
     return true;
   }
 
-  private async launch(postgres: string, identity?: OsIdentity): Promise<void> {
+  private launch(postgres: string, identity?: OsIdentity): void {
     const { dataDir, port, ephemeral } = this.options;
     if (identity) assertReachable(identity, postgres);
     const settings = [

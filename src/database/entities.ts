@@ -2,4 +2,7 @@
  * Every TypeORM entity, listed explicitly: a glob would silently miss a file or pick up a
  * stray one, and the migration drift check depends on this list being complete.
  */
-export const ENTITIES: Function[] = [];
+import { type EntitySchema } from 'typeorm';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+export const ENTITIES: Array<Function | EntitySchema> = [];

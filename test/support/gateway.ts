@@ -1,0 +1,48 @@
+/**
+ * An in-process gateway on its own migrated database, booted exactly like `npm start`
+ * (startGateway), listening on a random loopback port.
+ */
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { startGateway, type Gateway } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/app-config';
+import { createRootLogger } from '../../src/common/logging/logger';
+import { createMigratedDatabase, type TestDatabase } from './database';
+
+export interface TestGateway extends Gateway {
+  database: TestDatabase;
+  /** Every log line the gateway wrote, parsed; lets tests prove what is (not) logged. */
+  logs: Array<Record<string, unknown>>;
+}
+
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const database = await createMigratedDatabase();
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    ...env,
+  });
+  const logger = createRootLogger(config.logLevel, sink);
+  const gateway = await startGateway(config, { logger });
+  return {
+    ...gateway,
+    database,
+    logs,
+    close: async () => {
+      await gateway.close();
+      await database.drop();
+    },
+  };
+}
