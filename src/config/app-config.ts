@@ -141,7 +141,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]),
   );
   const vars = plainToInstance(EnvironmentVariables, picked);
-  const problems = describeProblems(validateSync(vars, { forbidUnknownValues: true }));
+  const problems = describeProblems(
+    validateSync(vars, { forbidUnknownValues: true, stopAtFirstError: true }),
+  );
 
   if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
     problems.push(

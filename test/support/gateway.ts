@@ -2,7 +2,6 @@
  * An in-process gateway on its own migrated database, booted exactly like `npm start`
  * (startGateway), listening on a random loopback port.
  */
-import pino from 'pino';
 import { Writable } from 'node:stream';
 import { startGateway, type Gateway } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
