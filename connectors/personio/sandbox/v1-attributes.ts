@@ -1,0 +1,367 @@
+/**
+ * Owns the v1 employee attribute catalogue (key, label, type, universal_id) and the way each
+ * attribute's value is written inside its `{label, value, type, universal_id}` envelope. The
+ * envelope text around each value is built once per catalogue, so serialising a page is string
+ * concatenation, not object building.
+ */
+import type { Credential } from './auth';
+import type { RequestContext, SandboxState } from './context';
+import type { AttributeType, CustomAttributeDef, Employee } from './model';
+import type { QuirkOptions } from './options';
+import type { SandboxStore } from './store';
+import { v1Date, v1DateTime } from './time';
+
+export interface SerializeContext {
+  store: SandboxStore;
+  quirks: QuirkOptions;
+  /** Base URL used in profile picture links. */
+  baseUrl: string;
+  /** Keys readable by the credential (null: everything). Used for the nested supervisor. */
+  readable: ReadonlySet<string> | null;
+  catalog: AttributeCatalog;
+}
+
+export interface AttributeSpec {
+  key: string;
+  label: string;
+  type: AttributeType;
+  universalId: string | null;
+  options: string[];
+  /** JSON text of the value. */
+  value(e: Employee, ctx: SerializeContext): string;
+  /** `"key":{"label":..,"value":` */
+  prefix: string;
+  /** `,"type":..,"universal_id":..}` */
+  suffix: string;
+}
+
+const json = JSON.stringify;
+
+function dateValue(date: string | null): string {
+  return date === null ? 'null' : json(v1Date(date));
+}
+
+function ref(type: string, item: { id: number; name: string } | undefined): string {
+  return item
+    ? `{"type":"${type}","attributes":{"id":${item.id},"name":${json(item.name)}}}`
+    : 'null';
+}
+
+/** The envelope of one attribute, e.g. for nested short employees. */
+function envelope(spec: AttributeSpec, valueJson: string): string {
+  return `${spec.prefix}${valueJson}${spec.suffix}`;
+}
+
+function shortEmployee(e: Employee, keys: readonly AttributeSpec[], ctx: SerializeContext): string {
+  const parts: string[] = [];
+  for (const spec of keys) parts.push(envelope(spec, spec.value(e, ctx)));
+  return `{"type":"Employee","attributes":{${parts.join(',')}}}`;
+}
+
+type StandardDef = [
+  key: string,
+  label: string,
+  type: AttributeType,
+  universalId: string | null,
+  value: (e: Employee, ctx: SerializeContext) => string,
+  currency?: string,
+];
+
+const STANDARD: StandardDef[] = [
+  ['id', 'ID', 'integer', 'id', (e) => String(e.id)],
+  ['first_name', 'First name', 'standard', 'first_name', (e) => json(e.firstName)],
+  ['last_name', 'Last name', 'standard', 'last_name', (e) => json(e.lastName)],
+  [
+    'preferred_name',
+    'Name (preferred)',
+    'standard',
+    'preferred_name',
+    (e) => json(e.preferredName),
+  ],
+  ['email', 'Email', 'standard', 'email', (e) => json(e.email)],
+  ['gender', 'Gender', 'standard', 'gender', (e) => json(e.gender)],
+  ['status', 'Status', 'standard', 'status', (e) => json(e.status)],
+  ['position', 'Position', 'standard', 'position', (e) => json(e.position)],
+  ['supervisor', 'Supervisor', 'standard', 'supervisor', (e, ctx) => supervisorValue(e, ctx)],
+  [
+    'employment_type',
+    'Employment type',
+    'standard',
+    'employment_type',
+    (e) => json(e.employmentType),
+  ],
+  // A string in every real response, though the schema example is a number [REFERENCE 3.5].
+  [
+    'weekly_working_hours',
+    'Weekly hours',
+    'standard',
+    'weekly_working_hours',
+    (e) => json(String(e.weeklyWorkingHours)),
+  ],
+  ['hire_date', 'Hire date', 'date', 'hire_date', (e) => dateValue(e.hireDate)],
+  [
+    'contract_end_date',
+    'Contract ends',
+    'date',
+    'contract_end_date',
+    (e) => dateValue(e.contractEndDate),
+  ],
+  [
+    'termination_date',
+    'Termination date',
+    'date',
+    'termination_date',
+    (e) => dateValue(e.terminationDate),
+  ],
+  [
+    'termination_type',
+    'Termination type',
+    'standard',
+    'termination_type',
+    (e) => json(e.terminationType === null ? null : e.terminationType.toLowerCase()),
+  ],
+  [
+    'termination_reason',
+    'Termination reason',
+    'standard',
+    'termination_reason',
+    (e) => json(e.terminationReason),
+  ],
+  [
+    'probation_period_end',
+    'Probation period end',
+    'date',
+    'probation_period_end',
+    (e) => dateValue(e.probationPeriodEnd),
+  ],
+  ['created_at', 'created_at', 'date', 'created_at', (e) => json(v1DateTime(e.createdAt))],
+  [
+    'last_modified_at',
+    'Last modified',
+    'date',
+    'last_modified_at',
+    (e, ctx) => json(v1DateTime(ctx.store.lastModifiedAt(e))),
+  ],
+  [
+    'subcompany',
+    'Subcompany',
+    'standard',
+    'subcompany',
+    (e, ctx) =>
+      ref(
+        'Subcompany',
+        e.subcompanyId === null ? undefined : ctx.store.subcompanies.get(e.subcompanyId),
+      ),
+  ],
+  [
+    'office',
+    'Office',
+    'standard',
+    'office',
+    (e, ctx) => ref('Office', e.officeId === null ? undefined : ctx.store.offices.get(e.officeId)),
+  ],
+  [
+    'department',
+    'Department',
+    'standard',
+    'department',
+    (e, ctx) =>
+      ref(
+        'Department',
+        e.departmentId === null ? undefined : ctx.store.departments.get(e.departmentId),
+      ),
+  ],
+  [
+    'cost_centers',
+    'Cost center',
+    'standard',
+    'cost_center',
+    (e, ctx) =>
+      `[${e.costCenters
+        .map((c) => {
+          const name = ctx.store.costCenters.get(c.id)?.name ?? '';
+          return `{"type":"CostCenter","attributes":{"id":${c.id},"name":${json(name)},"percentage":${c.percentage}}}`;
+        })
+        .join(',')}]`,
+  ],
+  [
+    'holiday_calendar',
+    'Holiday Calendar',
+    'standard',
+    'holiday_calendar',
+    (_e, ctx) => {
+      const h = ctx.store.company.holidayCalendar;
+      return `{"type":"HolidayCalendar","attributes":{"id":${h.id},"name":${json(h.name)},"country":${json(h.country)},"state":${json(h.state)}}}`;
+    },
+  ],
+  [
+    'absence_entitlement',
+    'Absence entitlement',
+    'standard',
+    'absence_entitlement',
+    (e, ctx) => {
+      const vacation = ctx.store.company.timeOffTypes.find((t) => t.category === 'paid_vacation');
+      if (!vacation) return '[]';
+      const days = Math.round((e.weeklyWorkingHours / 40) * 28);
+      return `[{"type":"TimeOffType","attributes":{"id":${vacation.id},"name":${json(vacation.name)},"category":${json(vacation.category)},"entitlement":${days}}}]`;
+    },
+  ],
+  [
+    'work_schedule',
+    'Work schedule',
+    'standard',
+    'work_schedule',
+    (e, ctx) => {
+      const w = ctx.store.company.workSchedule;
+      const day = `${String(Math.floor(e.weeklyWorkingHours / 5)).padStart(2, '0')}:${e.weeklyWorkingHours % 5 === 0 ? '00' : '30'}`;
+      return `{"type":"WorkSchedule","attributes":{"id":${w.id},"name":${json(w.name)},"valid_from":null,"monday":"${day}","tuesday":"${day}","wednesday":"${day}","thursday":"${day}","friday":"${day}","saturday":"00:00","sunday":"00:00"}}`;
+    },
+  ],
+  ['fix_salary', 'Fix salary', 'decimal', 'fix_salary', (e) => String(e.fixSalary), 'EUR'],
+  ['fix_salary_interval', 'Salary interval', 'standard', 'fix_salary_interval', () => '"monthly"'],
+  [
+    'hourly_salary',
+    'Hourly salary',
+    'decimal',
+    'hourly_salary',
+    (e) => String(e.hourlySalary),
+    'EUR',
+  ],
+  [
+    'last_working_day',
+    'Last day of work',
+    'date',
+    'last_working_day',
+    (e) => dateValue(e.lastWorkingDay),
+  ],
+  [
+    'profile_picture',
+    'Profile Picture',
+    'standard',
+    'profile_picture',
+    (e, ctx) =>
+      e.hasProfilePicture
+        ? json(`${ctx.baseUrl}/v1/company/employees/${e.id}/profile-picture`)
+        : 'null',
+  ],
+  [
+    'team',
+    'Team',
+    'standard',
+    'team',
+    (e, ctx) => ref('Team', e.teamId === null ? undefined : ctx.store.teams.get(e.teamId)),
+  ],
+];
+
+function makeSpec(
+  key: string,
+  label: string,
+  type: AttributeType,
+  universalId: string | null,
+  options: string[],
+  value: AttributeSpec['value'],
+  currency?: string,
+): AttributeSpec {
+  return {
+    key,
+    label,
+    type,
+    universalId,
+    options,
+    value,
+    prefix: `${json(key)}:{"label":${json(label)},"value":`,
+    suffix: `,"type":${json(type)},"universal_id":${json(universalId)}${currency ? `,"currency":${json(currency)}` : ''}}`,
+  };
+}
+
+function customSpec(def: CustomAttributeDef): AttributeSpec {
+  return makeSpec(def.key, def.label, def.type, def.universalId, def.options, (e, ctx) => {
+    const v = e.custom[def.key] ?? null;
+    if (Array.isArray(v) && ctx.quirks.v1TagsValue === 'string') return json(v.join(','));
+    return json(v);
+  });
+}
+
+/** The catalogue of a company: standard attributes then its custom ones, in response order. */
+export class AttributeCatalog {
+  readonly specs: AttributeSpec[];
+  readonly byKey = new Map<string, AttributeSpec>();
+  /** id, first_name, last_name, email: the nested short employee of time-offs and supervisors. */
+  readonly shortKeys: AttributeSpec[];
+
+  constructor(customAttributes: readonly CustomAttributeDef[]) {
+    this.specs = [
+      ...STANDARD.map(([key, label, type, uid, value, currency]) =>
+        makeSpec(key, label, type, uid, [], value, currency),
+      ),
+      ...customAttributes.map(customSpec),
+    ];
+    for (const spec of this.specs) this.byKey.set(spec.key, spec);
+    this.shortKeys = ['id', 'first_name', 'last_name', 'email'].map((k) => this.require(k));
+  }
+
+  require(key: string): AttributeSpec {
+    const spec = this.byKey.get(key);
+    if (!spec) throw new Error(`unknown attribute ${key}`);
+    return spec;
+  }
+
+  /** Specs a credential may read, narrowed by an optional projection; `id` always stays. */
+  select(
+    readable: ReadonlySet<string> | null,
+    projection: readonly string[] | null,
+  ): AttributeSpec[] {
+    const wanted = projection ? new Set(projection) : null;
+    return this.specs.filter(
+      (s) =>
+        s.key === 'id' ||
+        ((readable === null || readable.has(s.key)) && (wanted === null || wanted.has(s.key))),
+    );
+  }
+
+  /** `{"type":"Employee","attributes":{...}}` for the given specs. */
+  employee(e: Employee, specs: readonly AttributeSpec[], ctx: SerializeContext): string {
+    let out = '{"type":"Employee","attributes":{';
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i] as AttributeSpec;
+      if (i > 0) out += ',';
+      out += spec.prefix + spec.value(e, ctx) + spec.suffix;
+    }
+    return out + '}}';
+  }
+
+  /** The nested short employee (id + names + email as far as the credential may read them). */
+  shortEmployee(e: Employee, ctx: SerializeContext): string {
+    const readable = ctx.readable;
+    return shortEmployee(
+      e,
+      this.shortKeys.filter((s) => s.key === 'id' || readable === null || readable.has(s.key)),
+      ctx,
+    );
+  }
+}
+
+function supervisorValue(e: Employee, ctx: SerializeContext): string {
+  if (e.supervisorId === null) return 'null';
+  const boss = ctx.store.employee(e.supervisorId);
+  if (!boss) return 'null';
+  const catalog = ctx.catalog;
+  if (ctx.quirks.supervisorAttributes === 'id') {
+    return shortEmployee(boss, [catalog.require('id')], ctx);
+  }
+  return catalog.shortEmployee(boss, ctx);
+}
+
+export function serializeContext(
+  state: SandboxState,
+  ctx: RequestContext,
+  credential: Credential,
+): SerializeContext {
+  return {
+    store: state.store,
+    quirks: state.options.quirks,
+    baseUrl: ctx.baseUrl,
+    readable: credential.readable,
+    catalog: state.catalog,
+  };
+}
