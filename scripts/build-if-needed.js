@@ -15,13 +15,16 @@ function newestMtime(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (/\.(ts|json|ya?ml)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|json|ya?ml)$/.test(entry.name))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
 const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-const configFiles = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => join(root, f));
+const configFiles = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) =>
+  join(root, f),
+);
 const newest = Math.max(
   ...sources.map((d) => newestMtime(join(root, d))),
   ...configFiles.filter(existsSync).map((f) => statSync(f).mtimeMs),

@@ -9,6 +9,7 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemValidationPipe } from './common/errors/validation';
 import { httpLoggerParams } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
+import { ApplicationsModule } from './applications/applications.module';
 import { DocsModule } from './docs/docs.module';
 import { HealthModule } from './health/health.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.database.poolSize)),
         HealthModule,
         DocsModule,
+        ApplicationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

@@ -92,10 +92,88 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List applications, newest first */
+    get: operations['listApplications'];
+    put?: never;
+    /**
+     * Create an application
+     * @description The answer holds `client_secret`, shown this once; only its hash is stored.
+     */
+    post: operations['createApplication'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/applications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One application */
+    get: operations['getApplication'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @enum {string} */
+    Scope:
+      | 'connections:write'
+      | 'hris.employees:read'
+      | 'hris.teams:read'
+      | 'hris.positions:read'
+      | 'hris.reporting_lines:read'
+      | 'hris.absences:read'
+      | 'sync:write'
+      | 'webhooks:write'
+      | 'events:read';
+    CreateApplication: {
+      /** @description Shown to customer admins. */
+      name: string;
+      /** @description The most any token of this application may hold. */
+      scopes: components['schemas']['Scope'][];
+    };
+    Application: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @example app_Jk2vQ0xRrM5d6LzA */
+      client_id: string;
+      scopes: components['schemas']['Scope'][];
+      /** @enum {string} */
+      status: 'active' | 'disabled';
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    ApplicationWithSecret: components['schemas']['Application'] & {
+      /** @description Shown once. Store it in your secret manager; the gateway keeps only a hash. */
+      client_secret: string;
+    };
+    ApplicationPage: {
+      data: components['schemas']['Application'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
     Liveness: {
       /** @constant */
       status: 'ok';
@@ -138,7 +216,7 @@ export interface components {
       field: string;
       message: string;
     };
-    /** @description RFC 9457 problem details. */
+    /** @description RFC 9457 problem details. Specific problems add extension members. */
     Problem: {
       /**
        * Format: uri
@@ -194,6 +272,16 @@ export interface components {
         'application/problem+json': components['schemas']['ValidationProblem'];
       };
     };
+    /** @description Missing or invalid credentials. */
+    Unauthorized: {
+      headers: {
+        'WWW-Authenticate'?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description No route matches the method and path. */
     RouteNotFound: {
       headers: {
@@ -204,7 +292,12 @@ export interface components {
       };
     };
   };
-  parameters: never;
+  parameters: {
+    /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+    Limit: number;
+    /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+    Cursor: string;
+  };
   requestBodies: never;
   headers: {
     /** @description The request's id, echoed from the caller's `X-Request-Id` when acceptable. */
@@ -326,6 +419,92 @@ export interface operations {
           'text/javascript': string;
         };
       };
+      404: components['responses']['NotFound'];
+    };
+  };
+  listApplications: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationPage'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createApplication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "Expense tool",
+         *       "scopes": [
+         *         "hris.employees:read",
+         *         "webhooks:write"
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['CreateApplication'];
+      };
+    };
+    responses: {
+      /** @description Created. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationWithSecret'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getApplication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The application. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Application'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
     };
   };

@@ -39,9 +39,12 @@ describe('loadConfig', () => {
 
   it('requires an external database in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required/);
-    expect(
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/gw' }).database
-        .url,
-    ).toBe('postgres://u:p@db:5432/gw');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/gw',
+      ADMIN_TOKEN: 'a'.repeat(32),
+    });
+    expect(config.database.url).toBe('postgres://u:p@db:5432/gw');
   });
 });

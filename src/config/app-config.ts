@@ -27,7 +27,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Variables whose values must never be printed, even in a validation error. */
-export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL']);
+export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'ADMIN_TOKEN']);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -80,6 +80,14 @@ class EnvironmentVariables {
   @Max(65535)
   EMBEDDED_POSTGRES_PORT: number = 54329;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, {
+    message: 'ADMIN_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)',
+  })
+  ADMIN_TOKEN?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -103,6 +111,8 @@ export class AppConfig {
     },
     readonly dataDir: string,
     readonly shutdownTimeoutMs: number,
+    /** Bearer token of the operator's admin API; unset closes that API. */
+    readonly adminToken: string | undefined,
   ) {}
 
   get isProduction(): boolean {
@@ -150,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for development only)',
     );
   }
+  if (vars.NODE_ENV === 'production' && !vars.ADMIN_TOKEN) {
+    problems.push('ADMIN_TOKEN: required when NODE_ENV=production');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(vars.DATA_DIR);
@@ -166,5 +179,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     dataDir,
     vars.SHUTDOWN_TIMEOUT_MS,
+    vars.ADMIN_TOKEN,
   );
 }

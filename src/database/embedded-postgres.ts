@@ -40,6 +40,7 @@ interface OsIdentity {
 export class EmbeddedPostgres {
   private child?: ChildProcess;
   private stderrTail: string[] = [];
+  private stopping = false;
   private url?: string;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {}
@@ -72,6 +73,7 @@ export class EmbeddedPostgres {
   /** Fast shutdown: open sessions are ended, committed data is safe. */
   async stop(): Promise<void> {
     const child = this.child;
+    this.stopping = true;
     if (child && child.exitCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGINT');
@@ -170,7 +172,9 @@ export class EmbeddedPostgres {
     child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = [...this.stderrTail, chunk].slice(-20);
       for (const line of chunk.split('\n').filter(Boolean)) {
-        this.log(/\b(ERROR|FATAL|PANIC)\b/.test(line) ? 'warn' : 'debug', line);
+        // Sessions ended by our own shutdown log FATAL; that is expected, not a warning.
+        const alarming = !this.stopping && /\b(ERROR|FATAL|PANIC)\b/.test(line);
+        this.log(alarming ? 'warn' : 'debug', line);
       }
     });
     // If this process dies without stop(), do not leave the server running behind us.

@@ -3,6 +3,7 @@
  * stray one, and the migration drift check depends on this list being complete.
  */
 import { type EntitySchema } from 'typeorm';
+import { ApplicationEntity } from '../applications/application.entity';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
-export const ENTITIES: Array<Function | EntitySchema> = [];
+export const ENTITIES: Array<Function | EntitySchema> = [ApplicationEntity];

@@ -33,10 +33,9 @@ const COMPOSITION_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
 
 /**
  * Closes object schemas: `unevaluatedProperties: false` wherever a schema declares properties
- * and says nothing about extra ones. Members of allOf/anyOf/oneOf stay open so that the
- * composing schema (closed itself) sees all their properties as evaluated; so do base schemas
- * marked `x-extensible: true`, which exist only to be composed (a base referenced from an
- * allOf is validated on its own, so closing it would reject its extensions).
+ * and says nothing about extra ones. A schema used as a member of allOf/anyOf/oneOf stays open
+ * at its top level, so that the composing schema (closed itself) sees all members' properties
+ * as evaluated; a `$ref` in that position points to the open copy of the component.
  */
 function closeObjects(node: unknown, insideComposition = false): unknown {
   if (Array.isArray(node)) return node.map((item) => closeObjects(item, insideComposition));
@@ -46,11 +45,11 @@ function closeObjects(node: unknown, insideComposition = false): unknown {
     const composing = (COMPOSITION_KEYWORDS as readonly string[]).includes(key);
     schema[key] = closeObjects(value, composing);
   }
+  if (insideComposition && typeof schema.$ref === 'string') {
+    schema.$ref = schema.$ref.replace('#/components/schemas/', '#/open/');
+  }
   const declaresShape = 'properties' in schema || COMPOSITION_KEYWORDS.some((k) => k in schema);
-  const saysAboutExtras =
-    'additionalProperties' in schema ||
-    'unevaluatedProperties' in schema ||
-    schema['x-extensible'] === true;
+  const saysAboutExtras = 'additionalProperties' in schema || 'unevaluatedProperties' in schema;
   if (declaresShape && !saysAboutExtras && !insideComposition && !('$ref' in schema)) {
     schema.unevaluatedProperties = false;
   }
@@ -84,8 +83,12 @@ export class Contract {
   constructor(document: Json) {
     this.document = document;
     addFormats(this.ajv);
-    const components = closeObjects(absolutizeRefs(document.components ?? {}));
-    this.ajv.addSchema({ $id: DOCUMENT_ID, components });
+    const components = absolutizeRefs(document.components ?? {}) as Json;
+    const schemas = (components.schemas ?? {}) as Json;
+    const open = Object.fromEntries(
+      Object.entries(schemas).map(([name, schema]) => [name, closeObjects(schema, true)]),
+    );
+    this.ajv.addSchema({ $id: DOCUMENT_ID, components: closeObjects(components), open });
   }
 
   static load(path = join(__dirname, '..', '..', 'openapi', 'hris-gateway.yaml')): Contract {
