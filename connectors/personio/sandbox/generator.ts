@@ -303,7 +303,7 @@ function buildEmployee(
   id: number,
   supervisorId: number | null,
   today: string,
-  usedEmails: Set<string>,
+  usedEmails: Map<string, number>,
 ): Employee {
   const gender: Gender = rnd.chance(0.03) ? 'diverse' : rnd.chance(0.5) ? 'female' : 'male';
   const firstName = rnd.pick(FIRST_NAMES[gender]);
@@ -313,9 +313,9 @@ function buildEmployee(
   const external = rnd.chance(0.08);
   if (!(external ? rnd.chance(0.4) : rnd.chance(0.02))) {
     const local = `${slug(firstName)}.${slug(lastName)}`;
-    email = `${local}@${company.domain}`;
-    for (let n = 2; usedEmails.has(email); n++) email = `${local}${n}@${company.domain}`;
-    usedEmails.add(email);
+    const seen = usedEmails.get(local) ?? 0;
+    usedEmails.set(local, seen + 1);
+    email = seen === 0 ? `${local}@${company.domain}` : `${local}${seen + 1}@${company.domain}`;
   }
   const plan = planStatus(rnd, today, index);
   const partTime = rnd.chance(0.2);
@@ -524,7 +524,7 @@ export function generateCompany(options: GenerateOptions): Company {
     nextEmployeeId: 0,
     nextAbsenceId: 0,
   };
-  const usedEmails = new Set<string>();
+  const usedEmails = new Map<string, number>();
   let id = rnd.int(1000, 5000);
   let absenceId = rnd.int(10_000_000, 20_000_000);
   const nextAbsenceId = (): number => (absenceId += rnd.int(1, 3));

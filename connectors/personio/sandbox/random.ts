@@ -3,6 +3,8 @@
  * generator needs. Never touches Math.random, so a seed always yields the same company.
  */
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export class Random {
   private a: number;
   private b: number;
@@ -54,11 +56,20 @@ export class Random {
 
   /** A random version-4 UUID string built from this generator. */
   uuid(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 4; i++)
-      hex.push(((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0'));
-    const h = hex.join('');
-    const variant = ((parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const w = (): string => {
+      const n = (this.next() * 4294967296) >>> 0;
+      return (
+        (HEX[n >>> 24] as string) +
+        (HEX[(n >>> 16) & 255] as string) +
+        (HEX[(n >>> 8) & 255] as string) +
+        (HEX[n & 255] as string)
+      );
+    };
+    const a = w();
+    const b = w();
+    const c = w();
+    const d = w();
+    const variant = '89ab'[c.charCodeAt(0) & 3] as string;
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
   }
 }

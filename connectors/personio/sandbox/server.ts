@@ -185,6 +185,13 @@ async function write(
         return;
     }
   }
+  if (mode === 'normal') {
+    // Strings go to the socket as they are: node encodes them straight into the write request.
+    const length = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.length;
+    res.writeHead(out.status, { ...out.headers, 'content-length': String(length) });
+    res.end(out.body);
+    return;
+  }
   const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
   const headers = { ...out.headers, 'content-length': String(body.length) };
   res.writeHead(out.status, headers);

@@ -112,7 +112,8 @@ export class SandboxStore {
   private ordered: Employee[] = [];
   private orderedDirty = false;
   private readonly absencesById = new Map<number, Absence>();
-  private readonly absencesByUuid = new Map<string, Absence>();
+  /** Built on first use: most runs never look an absence up by UUID. */
+  private absencesByUuidIndex: Map<string, Absence> | null = null;
   private dayAbsenceList: Absence[] = [];
   private hourAbsenceList: Absence[] = [];
   private absencesDirty = true;
@@ -138,10 +139,7 @@ export class SandboxStore {
     }
     this.ordered = company.employees;
     this.orderedDirty = true;
-    for (const a of company.absences) {
-      this.absencesById.set(a.id, a);
-      this.absencesByUuid.set(a.uuid, a);
-    }
+    for (const a of company.absences) this.absencesById.set(a.id, a);
     for (const d of company.departments) this.departments.set(d.id, d);
     for (const t of company.teams) this.teams.set(t.id, t);
     for (const o of company.offices) this.offices.set(o.id, o);
@@ -176,7 +174,11 @@ export class SandboxStore {
   }
 
   absenceByUuid(uuid: string): Absence | undefined {
-    return this.absencesByUuid.get(uuid);
+    if (!this.absencesByUuidIndex) {
+      this.absencesByUuidIndex = new Map();
+      for (const a of this.absencesById.values()) this.absencesByUuidIndex.set(a.uuid, a);
+    }
+    return this.absencesByUuidIndex.get(uuid);
   }
 
   private refreshAbsences(): void {
@@ -357,7 +359,7 @@ export class SandboxStore {
     };
     this.applyAbsence(a, input);
     this.absencesById.set(a.id, a);
-    this.absencesByUuid.set(a.uuid, a);
+    this.absencesByUuidIndex?.set(a.uuid, a);
     this.absencesDirty = true;
     this.version++;
     return a;
@@ -394,7 +396,7 @@ export class SandboxStore {
 
   private removeAbsence(a: Absence): void {
     this.absencesById.delete(a.id);
-    this.absencesByUuid.delete(a.uuid);
+    this.absencesByUuidIndex?.delete(a.uuid);
     this.absencesDirty = true;
     this.version++;
   }

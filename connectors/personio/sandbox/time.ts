@@ -34,12 +34,17 @@ function lastSunday(year: number, month: number): number {
   return last.getUTCDate() - last.getUTCDay();
 }
 
+const dstByYear = new Map<number, [start: number, end: number]>();
+
 /** Europe/Berlin offset in minutes at an instant (EU rule: 01:00 UTC on the last Sundays). */
 export function berlinOffsetMinutes(utcMs: number): number {
   const year = new Date(utcMs).getUTCFullYear();
-  const start = Date.UTC(year, 2, lastSunday(year, 2), 1);
-  const end = Date.UTC(year, 9, lastSunday(year, 9), 1);
-  return utcMs >= start && utcMs < end ? 120 : 60;
+  let dst = dstByYear.get(year);
+  if (!dst) {
+    dst = [Date.UTC(year, 2, lastSunday(year, 2), 1), Date.UTC(year, 9, lastSunday(year, 9), 1)];
+    dstByYear.set(year, dst);
+  }
+  return utcMs >= dst[0] && utcMs < dst[1] ? 120 : 60;
 }
 
 function pad(n: number, width = 2): string {
@@ -52,21 +57,32 @@ function offsetSuffix(minutes: number): string {
   return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+const TWO = Array.from({ length: 60 }, (_, i) => pad(i));
+
 /** v1 timestamp: local Berlin wall time with offset, e.g. 2020-11-18T17:33:55+01:00. */
 export function v1DateTime(utcMs: number): string {
+  // Hot path of every v1 employee: plain arithmetic on cached day strings, no Date objects.
   const offset = berlinOffsetMinutes(utcMs);
-  const d = new Date(utcMs + offset * 60_000);
-  return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${offsetSuffix(offset)}`
-  );
+  const local = utcMs + offset * 60_000;
+  const day = Math.floor(local / DAY_MS);
+  const secs = Math.floor((local - day * DAY_MS) / 1000);
+  const h = Math.floor(secs / 3600);
+  const m = Math.floor((secs % 3600) / 60);
+  return `${dateOfDayNumber(day)}T${TWO[h] ?? pad(h)}:${TWO[m] ?? pad(m)}:${TWO[secs % 60] ?? pad(secs % 60)}${offset === 120 ? '+02:00' : '+01:00'}`;
 }
+
+const v1DateCache = new Map<string, string>();
 
 /** v1 date attribute: midnight Berlin time of a calendar date, e.g. 2014-11-09T00:00:00+01:00. */
 export function v1Date(date: string): string {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  const offset = berlinOffsetMinutes(utcMidnight - 60 * 60_000);
-  return `${date}T00:00:00${offsetSuffix(offset)}`;
+  let out = v1DateCache.get(date);
+  if (out === undefined) {
+    const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+    const offset = berlinOffsetMinutes(utcMidnight - 60 * 60_000);
+    out = `${date}T00:00:00${offsetSuffix(offset)}`;
+    v1DateCache.set(date, out);
+  }
+  return out;
 }
 
 /** v2 instant: UTC without milliseconds, e.g. 2017-07-21T17:32:28Z. */
@@ -78,18 +94,43 @@ export function isoDate(utcMs: number): string {
   return new Date(utcMs).toISOString().slice(0, 10);
 }
 
+// Calendar arithmetic is hot in the generator (100k people, 300k absences): day numbers and
+// their strings are cached, which also makes equal dates share one string in memory.
+const dayNumberOf = new Map<string, number>();
+const dateOfDay = new Map<number, string>();
+
+function dayNumber(date: string): number {
+  let n = dayNumberOf.get(date);
+  if (n === undefined) {
+    n = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+    dayNumberOf.set(date, n);
+  }
+  return n;
+}
+
+function dateOfDayNumber(n: number): string {
+  let d = dateOfDay.get(n);
+  if (d === undefined) {
+    d = isoDate(n * DAY_MS);
+    dateOfDay.set(n, d);
+    dayNumberOf.set(d, n);
+  }
+  return d;
+}
+
 export function addDays(date: string, days: number): string {
-  return isoDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+  return dateOfDayNumber(dayNumber(date) + days);
 }
 
 /** UTC instant of midnight Berlin time at the start of a calendar date. */
 export function berlinMidnightMs(date: string): number {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  const utcMidnight = dayNumber(date) * DAY_MS;
   return utcMidnight - berlinOffsetMinutes(utcMidnight - 60 * 60_000) * 60_000;
 }
 
 export function isWeekday(date: string): boolean {
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  // Day 0 of the epoch was a Thursday.
+  const day = (((dayNumber(date) + 4) % 7) + 7) % 7;
   return day !== 0 && day !== 6;
 }
 

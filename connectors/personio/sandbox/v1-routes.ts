@@ -183,24 +183,16 @@ function listEmployees(
   const total = matching.length;
   const currentPage = Math.floor(echoedOffset / pageSize);
   let out = `{"success":true,"metadata":{"total_elements":${total},"current_page":${currentPage},"total_pages":${Math.ceil(total / pageSize)}},"offset":${echoedOffset},"limit":${pageSize},"data":[`;
-  out += serializeEmployees(state, pageItems, specs, sctx);
-  out += ']}';
+  const parts: string[] = [out];
+  for (let i = 0; i < pageItems.length; i++) {
+    if (i > 0) parts.push(',');
+    state.catalog.append(parts, pageItems[i] as Employee, specs, sctx);
+  }
+  parts.push(']}');
+  out = parts.join('');
   const res = jsonText(200, out, { authorization: caller.authorization });
   res.page = currentPage + 1;
   return res;
-}
-
-function serializeEmployees(
-  state: SandboxState,
-  employees: readonly Employee[],
-  specs: readonly AttributeSpec[],
-  sctx: SerializeContext,
-): string {
-  const parts: string[] = new Array<string>(employees.length);
-  for (let i = 0; i < employees.length; i++) {
-    parts[i] = state.catalog.employee(employees[i] as Employee, specs, sctx);
-  }
-  return parts.join(',');
 }
 
 function getEmployee(
