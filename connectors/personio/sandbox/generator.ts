@@ -320,9 +320,12 @@ function buildEmployee(
   const plan = planStatus(rnd, today, index);
   const partTime = rnd.chance(0.2);
   const weekly = partTime ? rnd.pick([20, 24, 30, 32]) : 40;
-  const createdAt =
-    berlinMidnightMs(addDays(plan.hireDate, -rnd.int(7, 60))) + rnd.int(8, 17) * 3_600_000;
   const nowMs = berlinMidnightMs(today);
+  // Created some weeks before the hire date, but never in the future (onboarding people).
+  const createdAt = Math.min(
+    berlinMidnightMs(addDays(plan.hireDate, -rnd.int(7, 60))) + rnd.int(8, 17) * 3_600_000,
+    nowMs - rnd.int(2, 20) * DAY_MS,
+  );
   const updatedAt = Math.min(nowMs - rnd.int(1, 3600) * 1000, createdAt + rnd.int(0, 900) * DAY_MS);
   const department = rnd.chance(0.95) ? rnd.pick(company.departments) : null;
   const team = rnd.chance(0.85) ? rnd.pick(company.teams) : null;

@@ -13,7 +13,6 @@ import type { SandboxResponse } from './http-util';
 import { bearerToken, json, jsonText, parseIntParam, v1Error } from './http-util';
 import type { Employee } from './model';
 import { parseInstant } from './time';
-import type { AttributeSpec, SerializeContext } from './v1-attributes';
 import { serializeContext } from './v1-attributes';
 import { v1AbsencePeriods, v1TimeOff, v1TimeOffTypes, v1TimeOffs } from './v1-absences';
 

@@ -7,6 +7,7 @@
 import type { Credential, Scope } from './auth';
 import { SCOPES } from './auth';
 import type { RequestContext, SandboxState } from './context';
+import { ResultCache } from './context';
 import type { ProblemInput, SandboxResponse } from './http-util';
 import {
   V2_BAD_FILTER,
@@ -570,21 +571,23 @@ function listOrgUnits(state: SandboxState, ctx: RequestContext): SandboxResponse
       return v2Problem(400, V2_BAD_REQUEST, now);
   }
   const chain = query.get('include_parent_chain') === 'true' ? 'ids' : 'none';
-  return offsetPage(
-    ctx,
-    req.value,
-    sorted.map((u) => orgUnitJson(state, u, chain)),
-  );
+  return offsetPage(ctx, req.value, sorted, (u) => orgUnitJson(state, u, chain));
 }
 
-function offsetPage(ctx: RequestContext, req: ListRequest, items: unknown[]): SandboxResponse {
+/** One page of an in-memory list; only the page's items are turned into JSON objects. */
+function offsetPage<T>(
+  ctx: RequestContext,
+  req: ListRequest,
+  items: readonly T[],
+  toJson: (item: T) => unknown,
+): SandboxResponse {
   const start = req.after ?? 0;
   const end = start + req.limit;
   const next =
     end < items.length
       ? { after: end, limit: req.limit, query: req.filterQuery, page: req.page + 1 }
       : null;
-  return listAnswer(ctx, items.slice(start, end), next, req.page);
+  return listAnswer(ctx, items.slice(start, end).map(toJson), next, req.page);
 }
 
 /** Berlin wall time without offset, as v2 absence periods print it. */
@@ -616,6 +619,8 @@ function absencePeriodJson(state: SandboxState, a: Absence): Record<string, unkn
     updated_at: v2DateTime(a.updatedAt),
   };
 }
+
+const absenceCache = new WeakMap<SandboxState, ResultCache<readonly Absence[]>>();
 
 const ABSENCE_FILTERS = new Set([
   'person.id',
@@ -654,28 +659,32 @@ function listAbsencePeriods(state: SandboxState, ctx: RequestContext): SandboxRe
   const typeSet = types ? new Set(types) : null;
   const winStart = bounds['starts_from.date_time.gte'] ?? null;
   const winEnd = bounds['ends_at.date_time.lte'] ?? null;
-  const items = state.store.absences().filter((a) => {
-    if (personSet && !personSet.has(String(a.employeeId))) return false;
-    if (typeSet && !typeSet.has(state.store.typesById.get(a.typeId)?.uuid ?? '')) return false;
-    const [start, end] = absenceBounds(state, a);
-    // Date-range filters match absences overlapping the period [REFERENCE 4.7].
-    if (winStart !== null && end < winStart) return false;
-    if (winEnd !== null && start > winEnd) return false;
-    const startsLte = bounds['starts_from.date_time.lte'] ?? null;
-    const endsGte = bounds['ends_at.date_time.gte'] ?? null;
-    if (startsLte !== null && start > startsLte) return false;
-    if (endsGte !== null && end < endsGte) return false;
-    const uGte = bounds['updated_at.gte'] ?? null;
-    const uLte = bounds['updated_at.lte'] ?? null;
-    if (uGte !== null && a.updatedAt < uGte) return false;
-    if (uLte !== null && a.updatedAt > uLte) return false;
-    return true;
-  });
-  return offsetPage(
-    ctx,
-    req.value,
-    items.map((a) => absencePeriodJson(state, a)),
+  const cacheKey = `${req.value.filterQuery}`;
+  let cache = absenceCache.get(state);
+  if (!cache) {
+    cache = new ResultCache();
+    absenceCache.set(state, cache);
+  }
+  const items = cache.get(cacheKey, state.store.version, () =>
+    state.store.absences().filter((a) => {
+      if (personSet && !personSet.has(String(a.employeeId))) return false;
+      if (typeSet && !typeSet.has(state.store.typesById.get(a.typeId)?.uuid ?? '')) return false;
+      const [start, end] = absenceBounds(state, a);
+      // Date-range filters match absences overlapping the period [REFERENCE 4.7].
+      if (winStart !== null && end < winStart) return false;
+      if (winEnd !== null && start > winEnd) return false;
+      const startsLte = bounds['starts_from.date_time.lte'] ?? null;
+      const endsGte = bounds['ends_at.date_time.gte'] ?? null;
+      if (startsLte !== null && start > startsLte) return false;
+      if (endsGte !== null && end < endsGte) return false;
+      const uGte = bounds['updated_at.gte'] ?? null;
+      const uLte = bounds['updated_at.lte'] ?? null;
+      if (uGte !== null && a.updatedAt < uGte) return false;
+      if (uLte !== null && a.updatedAt > uLte) return false;
+      return true;
+    }),
   );
+  return offsetPage(ctx, req.value, items, (a) => absencePeriodJson(state, a));
 }
 
 function absenceBreakdowns(state: SandboxState, ctx: RequestContext, a: Absence): SandboxResponse {
@@ -797,7 +806,7 @@ export function routeV2(
     if (path === '/v2/absence-types') {
       const req = listRequest(ctx, 100, 200);
       if (!req.ok) return v2Problem(400, req.problem, now);
-      return offsetPage(ctx, req.value, state.store.company.timeOffTypes.map(absenceTypeJson));
+      return offsetPage(ctx, req.value, state.store.company.timeOffTypes, absenceTypeJson);
     }
     m = ABSENCE_TYPE_PATH.exec(path);
     if (m) {
