@@ -47,7 +47,7 @@ export function v1Auth(state: SandboxState, ctx: RequestContext): SandboxRespons
   // The exact v1 answer to wrong credentials is undocumented (UNCERTAIN); 401 in the v1 shape.
   if (!credential) return v1Error(401, 401, 'Wrong credentials');
   const record = state.auth.issueV1(credential);
-  const remaining = Math.max(0, Math.floor((record.expiresAt - state.clock.nowMs()) / 1000));
+  const remaining = Math.max(0, Math.ceil((record.expiresAt - state.clock.nowMs()) / 1000));
   return json(
     200,
     {
@@ -141,7 +141,7 @@ export function v2Token(state: SandboxState, ctx: RequestContext): SandboxRespon
     scopes = new Set(requested);
   }
   const record = state.auth.issueV2(credential, scopes);
-  const remaining = Math.max(0, Math.floor((record.expiresAt - state.clock.nowMs()) / 1000));
+  const remaining = Math.max(0, Math.ceil((record.expiresAt - state.clock.nowMs()) / 1000));
   return json(200, {
     access_token: record.token,
     token_type: 'Bearer',
