@@ -1,0 +1,153 @@
+/**
+ * Each fault happens exactly when asked (method, path, Nth request, page) and only as often as
+ * asked; the requests around it are untouched.
+ */
+import type { RunningSandbox } from './index';
+import { startSandbox } from './index';
+import type { V1Page, V2List } from './test-kit';
+import { call, get, v1Token, v2Token } from './test-kit';
+
+describe('fault injection', () => {
+  let sb: RunningSandbox;
+  let v1: string;
+  let v2: string;
+  const employees = (offset = 0): string =>
+    `${sb.url}/v1/company/employees?limit=10&offset=${offset}`;
+
+  beforeAll(async () => {
+    sb = await startSandbox({
+      seed: 6,
+      employees: 45,
+      referenceDate: '2026-11-21',
+      rateLimits: false,
+    });
+    v1 = await v1Token(sb);
+    v2 = await v2Token(sb);
+  });
+
+  afterEach(() => {
+    sb.control.clearFaults();
+  });
+
+  afterAll(async () => {
+    await sb.close();
+  });
+
+  it('5xx on the Nth matching request only', async () => {
+    sb.control.addFault({ kind: 'status', status: 500, path: '/v1/company/employees', nth: 3 });
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await get(employees(), v1)).status);
+    expect(codes).toEqual([200, 200, 500, 200, 200]);
+  });
+
+  it('5xx on page N of v1 offsets and of v2 cursors', async () => {
+    sb.control.addFault({
+      kind: 'status',
+      status: 502,
+      path: '/v1/company/employees',
+      page: 2,
+      times: 0,
+    });
+    expect((await get(employees(0), v1)).status).toBe(200);
+    const failed = await get<{ success: boolean }>(employees(10), v1);
+    expect(failed.status).toBe(502);
+    expect(failed.body.success).toBe(false);
+    expect((await get(employees(10), v1)).status).toBe(502);
+    expect((await get(employees(20), v1)).status).toBe(200);
+    sb.control.clearFaults();
+    sb.control.addFault({ kind: 'status', status: 503, path: '/v2/persons', page: 3 });
+    const statuses: number[] = [];
+    let url: string | undefined = `${sb.url}/v2/persons?limit=10`;
+    while (url) {
+      const res: { status: number; body: V2List } = await get<V2List>(url, v2);
+      statuses.push(res.status);
+      if (res.status !== 200) {
+        expect(res.body).toMatchObject({ errors: [{ title: 'Service Unavailable' }] });
+        continue;
+      }
+      url = res.body._meta.links.next?.href;
+    }
+    expect(statuses).toEqual([200, 200, 503, 200, 200, 200]);
+  });
+
+  it('a 429 burst of exactly N answers', async () => {
+    sb.control.addFault({ kind: 'rate-limit', path: '/v1/company/employees*', times: 3 });
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await get(employees(), v1)).status);
+    expect(codes).toEqual([429, 429, 429, 200, 200]);
+  });
+
+  it('latency delays only the matching request', async () => {
+    sb.control.addFault({ kind: 'latency', delayMs: 400, path: '/v1/company/time-off-types' });
+    let started = Date.now();
+    expect((await get(`${sb.url}/v1/company/time-off-types`, v1)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    started = Date.now();
+    await get(`${sb.url}/v1/company/time-off-types`, v1);
+    expect(Date.now() - started).toBeLessThan(390);
+  });
+
+  it('a malformed body: 200, but not JSON', async () => {
+    sb.control.addFault({ kind: 'malformed-body', path: '/v1/company/employees' });
+    const bad = await get(employees(), v1);
+    expect(bad.status).toBe(200);
+    expect(() => JSON.parse(bad.text) as unknown).toThrow();
+    const good = await get(employees(), v1);
+    expect(() => JSON.parse(good.text) as unknown).not.toThrow();
+  });
+
+  it('a truncated body: the connection drops before Content-Length bytes arrive', async () => {
+    sb.control.addFault({ kind: 'truncated-body', path: '/v1/company/employees' });
+    await expect(get(employees(), v1)).rejects.toThrow();
+    expect((await get(employees(), v1)).status).toBe(200);
+  });
+
+  it('a connection reset before any answer', async () => {
+    sb.control.addFault({ kind: 'connection-reset', path: '/v2/persons' });
+    await expect(get(`${sb.url}/v2/persons`, v2)).rejects.toThrow();
+    expect((await get(`${sb.url}/v2/persons`, v2)).status).toBe(200);
+  });
+
+  it('a slow body arrives complete, spread over the requested time', async () => {
+    sb.control.addFault({ kind: 'slow-body', delayMs: 500, path: '/v1/company/employees' });
+    const started = Date.now();
+    const res = await get<V1Page>(employees(), v1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(res.body.data).toHaveLength(10);
+  });
+
+  it('a changed total_elements', async () => {
+    sb.control.addFault({
+      kind: 'total-elements',
+      totalElements: 7,
+      path: '/v1/company/employees',
+    });
+    const res = await get<V1Page>(employees(), v1);
+    expect(res.body.metadata.total_elements).toBe(7);
+    expect((await get<V1Page>(employees(), v1)).body.metadata.total_elements).toBe(45);
+  });
+
+  it('faults can be managed over the HTTP control API', async () => {
+    const added = await call<{ id: string }>(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'status',
+        status: 504,
+        method: 'GET',
+        path: '/v1/company/time-offs',
+      }),
+    });
+    expect(added.status).toBe(201);
+    const listed = await call<Array<{ id: string }>>(`${sb.url}/_sandbox/faults`);
+    expect(listed.body.map((f) => f.id)).toEqual([added.body.id]);
+    expect((await get(`${sb.url}/v1/company/time-offs`, v1)).status).toBe(504);
+    expect((await get(`${sb.url}/v1/company/time-offs`, v1)).status).toBe(200);
+    const invalid = await call(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'explode' }),
+    });
+    expect(invalid.status).toBe(400);
+  });
+});
