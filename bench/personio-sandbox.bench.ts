@@ -43,6 +43,7 @@ async function measure(size: number): Promise<BenchResult> {
       method: 'GET' as const,
       path: `/v1/company/employees?limit=${PAGE}&offset=${i * PAGE}`,
     }));
+    const loadStarted = process.hrtime.bigint();
     const result = await autocannon({
       url: sandbox.url,
       connections: CONNECTIONS,
@@ -52,7 +53,8 @@ async function measure(size: number): Promise<BenchResult> {
       // The load generator runs in its own thread so it does not share the sandbox's event loop.
       workers: 1,
     });
-    const seconds = result.duration;
+    // autocannon's own duration is coarse; the wall time of the run is what a reader expects.
+    const seconds = Number(process.hrtime.bigint() - loadStarted) / 1e9;
     const records = (result.requests.total * PAGE) / seconds;
     const metrics = [
       { name: 'employee records per second', value: Math.round(records), unit: 'records/s' },

@@ -187,6 +187,13 @@ async function write(
   }
   if (mode === 'normal') {
     // Strings go to the socket as they are: node encodes them straight into the write request.
+    if (typeof out.body === 'string' && out.ascii) {
+      // Latin-1 of pure ASCII is a plain copy; handing node a Buffer skips its string path.
+      const bytes = Buffer.from(out.body, 'latin1');
+      res.writeHead(out.status, { ...out.headers, 'content-length': String(bytes.length) });
+      res.end(bytes);
+      return;
+    }
     const length = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.length;
     res.writeHead(out.status, { ...out.headers, 'content-length': String(length) });
     res.end(out.body);

@@ -42,18 +42,29 @@ export interface AttributeSpec {
   fragments: Map<string, string> | null;
 }
 
-const WIDE = /[\u0100-\uffff]/;
-const WIDE_ALL = /[\u0100-\uffff]/g;
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
 /**
- * JSON text of a value with characters above U+00FF escaped (same JSON once parsed). Pages stay
- * one-byte strings in V8, which halves the cost of turning a 500 kB page into bytes.
+ * JSON text of a value with every non-ASCII character escaped (the same JSON once parsed).
+ * v1 employee pages are then pure ASCII: their byte length is their string length and node
+ * writes them without transcoding, which matters at 500 kB per page.
  */
-function json(value: unknown): string {
+export function json(value: unknown): string {
   const text = JSON.stringify(value);
-  return text !== undefined && WIDE.test(text)
-    ? text.replace(WIDE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : (text ?? 'null');
+  if (text === undefined) return 'null';
+  return NON_ASCII.test(text)
+    ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
+}
+
+/**
+ * Makes V8 store a cached string flat (a number conversion flattens it in place). Cached
+ * fragments are copied into every page; copying a rope each time costs several times more.
+ */
+export function flat(text: string): string {
+  void Number(text);
+  return text;
 }
 
 const dateJson = new Map<string, string>();
@@ -63,6 +74,7 @@ function dateValue(date: string | null): string {
   let text = dateJson.get(date);
   if (text === undefined) {
     text = json(v1Date(date));
+    text = flat(text);
     dateJson.set(date, text);
   }
   return text;
@@ -76,6 +88,7 @@ function ref(type: string, item: { id: number; name: string } | undefined): stri
   let text = refCache.get(item);
   if (text === undefined) {
     text = `{"type":"${type}","attributes":{"id":${item.id},"name":${json(item.name)}}}`;
+    text = flat(text);
     refCache.set(item, text);
   }
   return text;
@@ -89,6 +102,7 @@ function enumJson(value: string): string {
   let text = ENUM_JSON.get(value);
   if (text === undefined) {
     text = json(value);
+    text = flat(text);
     ENUM_JSON.set(value, text);
   }
   return text;
@@ -232,6 +246,7 @@ const STANDARD: StandardDef[] = [
             return `{"type":"CostCenter","attributes":{"id":${c.id},"name":${json(name)},"percentage":${c.percentage}}}`;
           })
           .join(',')}]`;
+        text = flat(text);
         costCache.set(e.costCenters, text);
       }
       return text;
@@ -325,9 +340,11 @@ function makeSpec(
     universalId,
     options,
     value,
-    prefix: `${json(key)}:{"label":${json(label)},"value":`,
-    commaPrefix: `,${json(key)}:{"label":${json(label)},"value":`,
-    suffix: `,"type":${json(type)},"universal_id":${json(universalId)}${currency ? `,"currency":${json(currency)}` : ''}}`,
+    prefix: flat(`${json(key)}:{"label":${json(label)},"value":`),
+    commaPrefix: flat(`,${json(key)}:{"label":${json(label)},"value":`),
+    suffix: flat(
+      `,"type":${json(type)},"universal_id":${json(universalId)}${currency ? `,"currency":${json(currency)}` : ''}}`,
+    ),
     fragments: DISCRETE.has(key) || type === 'date' || type === 'list' ? new Map() : null,
   };
 }
@@ -387,6 +404,7 @@ export class AttributeCatalog {
     let text = this.memoized.get(key);
     if (text === undefined) {
       text = build();
+      text = flat(text);
       this.memoized.set(key, text);
     }
     return text;
@@ -397,6 +415,7 @@ export class AttributeCatalog {
     let text = this.supervisorIds.get(id);
     if (text === undefined) {
       text = shortEmployee(boss, [this.require('id')], ctx);
+      text = flat(text);
       this.supervisorIds.set(id, text);
     }
     return text;
@@ -447,6 +466,7 @@ export class AttributeCatalog {
         let fragment = fragments.get(value);
         if (fragment === undefined) {
           fragment = spec.commaPrefix + value + spec.suffix;
+          fragment = flat(fragment);
           fragments.set(value, fragment);
         }
         parts.push(fragment);
