@@ -6,7 +6,7 @@
  * per-absence breakdown fan-outs at bounded concurrency. Yields raw payloads only.
  */
 import { ConnectorError, type DateWindow } from '../connector';
-import type { Pacer, TokenBucket } from '../pacing';
+import type { TokenBucket } from '../pacing';
 import { badRecord, idText } from './personio-common.mapper';
 import type { BearerAuth, PersonioHttpClient, RunContext } from './personio-http.client';
 import type {
