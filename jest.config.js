@@ -12,8 +12,10 @@ module.exports = {
     '<rootDir>/scripts',
   ],
   testMatch: ['**/*.spec.ts'],
+  // jose is published as ES modules only; swc turns it into CommonJS like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       {
         jsc: {
