@@ -140,8 +140,15 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The provider's own error text, short, for messages (never bodies of successful answers). */
+/** Anything shaped like a Personio token or secret, a JWT, or a bearer value. */
+const SECRET_SHAPES = /(papi-[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_.-]+|Bearer\s+\S+)/g;
+
+/** The provider's own error text, short and with secrets masked (Personio may echo input). */
 function providerMessage(body: unknown): string {
+  return rawProviderMessage(body).replace(SECRET_SHAPES, '[redacted]').slice(0, 160);
+}
+
+function rawProviderMessage(body: unknown): string {
   if (body === null || typeof body !== 'object') return '';
   const b = body as Record<string, unknown>;
   const v1 = b.error as { message?: unknown } | undefined;
@@ -390,7 +397,7 @@ export class PersonioHttpClient {
       }
       return { answer: { status, headers: responseHeaders, body: parsed.value } };
     }
-    const said = parsed.ok ? providerMessage(parsed.value).slice(0, 160) : '';
+    const said = parsed.ok ? providerMessage(parsed.value) : '';
     if (status >= 500) {
       return {
         failure: {
