@@ -114,6 +114,20 @@ suite(title, () => {
     );
   });
 
+  it('v1 absence balance validates', async () => {
+    const fn = specs.response(
+      'v1',
+      '/company/employees/{employee_id}/absences/balance',
+      'get',
+      200,
+    );
+    for (const e of sb.company.employees.slice(0, 20)) {
+      const res = await get(`${sb.url}/v1/company/employees/${e.id}/absences/balance`, v1);
+      expect(res.status).toBe(200);
+      expectValid(fn, res, `balance ${e.id}`);
+    }
+  });
+
   it('v1 attributes list matches the documented example shape', async () => {
     const res = await get<{ success: boolean; data: Array<Record<string, unknown>> }>(
       `${sb.url}/v1/company/employees/attributes`,
@@ -386,6 +400,7 @@ suite(title, () => {
       '/v2/org-units?type=team&include_parent_chain=true',
       '/v2/absence-periods',
       '/v2/absence-types',
+      '/v2/legal-entities',
     ]) {
       const res = await get<V2List>(`${sb.url}${path}`, v2);
       expect(res.status).toBe(200);

@@ -14,6 +14,7 @@ import {
   berlinMidnightMs,
   isDateOnly,
   isWeekday,
+  isoDate,
   parseInstant,
   v1Date,
   v1DateTime,
@@ -46,14 +47,62 @@ export function v1TimeOffTypes(state: SandboxState, ctx: RequestContext): Sandbo
   return jsonText(200, `{"success":true,"data":[${data.join(',')}]}`);
 }
 
+/** Each calendar day of a day-based absence with its weight: 1, 0.5 for half days, 0 on weekends. */
+export function dayValues(a: Absence): Array<{ date: string; value: number }> {
+  const out: Array<{ date: string; value: number }> = [];
+  for (let d = a.startDate; d <= a.endDate; d = addDays(d, 1)) {
+    let value = isWeekday(d) ? 1 : 0;
+    if (value > 0 && d === a.startDate && a.halfDayStart) value = 0.5;
+    const bothHalvesOfOneDay = a.startDate === a.endDate && a.halfDayStart;
+    if (value > 0 && d === a.endDate && a.halfDayEnd && !bothHalvesOfOneDay) value = 0.5;
+    out.push({ date: d, value });
+  }
+  return out;
+}
+
 /** Working days of a day-based absence, less half days (0.5 each). */
 export function daysCount(a: Absence): number {
-  let days = 0;
-  for (let d = a.startDate; d <= a.endDate; d = addDays(d, 1)) if (isWeekday(d)) days += 1;
-  if (a.halfDayStart && isWeekday(a.startDate)) days -= 0.5;
-  if (a.halfDayEnd && isWeekday(a.endDate) && !(a.startDate === a.endDate && a.halfDayStart))
-    days -= 0.5;
-  return Math.max(0, days);
+  return dayValues(a).reduce((sum, d) => sum + d.value, 0);
+}
+
+/**
+ * GET /v1/company/employees/{id}/absences/balance: per day-based type, the entitlement less
+ * what was taken this year up to today (`balance`) and less what is planned too
+ * (`available_balance`). Only paid vacation carries an entitlement here.
+ */
+export function v1AbsenceBalance(state: SandboxState, employeeId: number): SandboxResponse {
+  const e = state.store.employee(employeeId);
+  if (!e) return v1Error(404, 404, 'Es ist ein Problem aufgetreten ');
+  const today = isoDate(state.clock.nowMs());
+  const yearStart = `${today.slice(0, 4)}-01-01`;
+  const yearEnd = `${today.slice(0, 4)}-12-31`;
+  const mine = state.store
+    .dayAbsences()
+    .filter((a) => a.employeeId === employeeId && a.status === 'approved');
+  const data = state.store.company.timeOffTypes
+    .filter((t) => t.unit === 'day')
+    .map((t) => {
+      const entitlement =
+        t.category === 'paid_vacation' ? Math.round((e.weeklyWorkingHours / 40) * 28) : 0;
+      let taken = 0;
+      let planned = 0;
+      for (const a of mine) {
+        if (a.typeId !== t.id) continue;
+        for (const d of dayValues(a)) {
+          if (d.date < yearStart || d.date > yearEnd) continue;
+          if (d.date <= today) taken += d.value;
+          else planned += d.value;
+        }
+      }
+      return {
+        id: t.id,
+        name: t.name,
+        category: t.category,
+        balance: entitlement - taken,
+        available_balance: entitlement - taken - planned,
+      };
+    });
+  return jsonText(200, JSON.stringify({ success: true, data }));
 }
 
 interface Filters {

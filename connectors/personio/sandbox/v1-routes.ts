@@ -14,7 +14,13 @@ import { bearerToken, json, jsonText, parseIntParam, v1Error } from './http-util
 import type { Employee } from './model';
 import { parseInstant } from './time';
 import { serializeContext } from './v1-attributes';
-import { v1AbsencePeriods, v1TimeOff, v1TimeOffTypes, v1TimeOffs } from './v1-absences';
+import {
+  v1AbsenceBalance,
+  v1AbsencePeriods,
+  v1TimeOff,
+  v1TimeOffTypes,
+  v1TimeOffs,
+} from './v1-absences';
 
 export interface V1Caller {
   credential: Credential;
@@ -54,6 +60,7 @@ export function v1Forbidden(): SandboxResponse {
 }
 
 const EMPLOYEE_PATH = /^\/v1\/company\/employees\/(\d+)$/;
+const BALANCE_PATH = /^\/v1\/company\/employees\/(\d+)\/absences\/balance$/;
 const PICTURE_PATH = /^\/v1\/company\/employees\/(\d+)\/profile-picture(?:\/(\d+))?$/;
 const TIME_OFF_PATH = /^\/v1\/company\/time-offs\/([^/]+)$/;
 
@@ -84,6 +91,8 @@ export function routeV1(
   let m = EMPLOYEE_PATH.exec(path);
   if (m)
     return needs(SCOPES.persons) ? getEmployee(state, ctx, caller, Number(m[1])) : v1Forbidden();
+  m = BALANCE_PATH.exec(path);
+  if (m) return needs(SCOPES.absences) ? v1AbsenceBalance(state, Number(m[1])) : v1Forbidden();
   m = PICTURE_PATH.exec(path);
   if (m) {
     if (!needs(SCOPES.persons)) return v1Forbidden();

@@ -19,8 +19,8 @@ import {
 } from './http-util';
 import type { LimitName } from './rate-limiter';
 import type { Absence, AttributeType, Employee, OrgUnit } from './model';
-import { breakdowns } from './v1-absences';
-import { addDays, berlinOffsetMinutes, isWeekday, parseInstant, v2DateTime } from './time';
+import { breakdowns, dayValues } from './v1-absences';
+import { berlinOffsetMinutes, parseInstant, v2DateTime } from './time';
 
 export interface V2Caller {
   credential: Credential;
@@ -696,19 +696,10 @@ function absenceBreakdowns(state: SandboxState, ctx: RequestContext, a: Absence)
       effective_duration: { unit: 'HOUR', value: b.minutes / 60 },
     }));
   } else {
-    data = [];
-    for (let d = a.startDate; d <= a.endDate; d = addDays(d, 1)) {
-      let value = isWeekday(d) ? 1 : 0;
-      if (value > 0 && d === a.startDate && a.halfDayStart) value = 0.5;
-      if (
-        value > 0 &&
-        d === a.endDate &&
-        a.halfDayEnd &&
-        !(a.startDate === a.endDate && a.halfDayStart)
-      )
-        value = 0.5;
-      data.push({ date: d, effective_duration: { unit: 'DAY', value } });
-    }
+    data = dayValues(a).map((d) => ({
+      date: d.date,
+      effective_duration: { unit: 'DAY', value: d.value },
+    }));
   }
   return json(200, { _data: data, _meta: { links: { self: { href: selfHref(ctx) } } } });
 }
@@ -728,6 +719,35 @@ function absenceTypeJson(t: {
   };
 }
 
+function legalEntityJson(entity: {
+  id: number;
+  name: string;
+  country: string;
+}): Record<string, unknown> {
+  // Response fields are not documented (UNCERTAIN) [REFERENCE 4.6].
+  return { id: String(entity.id), name: entity.name, country: entity.country };
+}
+
+function listLegalEntities(state: SandboxState, ctx: RequestContext): SandboxResponse {
+  const now = state.clock.now();
+  const req = listRequest(ctx, 20, 100);
+  if (!req.ok) return v2Problem(400, req.problem, now);
+  const query = req.value.query;
+  const ids = query.get('id')?.split(',') ?? null;
+  if (ids && !ids.every((id) => /^\d+$/.test(id))) return v2Problem(400, V2_BAD_REQUEST, now);
+  const countries = query.get('country')?.split(',') ?? null;
+  // Newest first; ids stand in for the creation order.
+  const items = Array.from(state.store.subcompanies.values())
+    .filter(
+      (l) =>
+        (ids === null || ids.includes(String(l.id))) &&
+        (countries === null || countries.includes(l.country)),
+    )
+    .sort((a, b) => b.id - a.id);
+  return offsetPage(ctx, req.value, items, legalEntityJson);
+}
+
+const LEGAL_ENTITY_PATH = /^\/v2\/legal-entities\/([^/]+)$/;
 const PERSON_PATH = /^\/v2\/persons\/([^/]+)$/;
 const EMPLOYMENTS_PATH = /^\/v2\/persons\/([^/]+)\/employments$/;
 const EMPLOYMENT_PATH = /^\/v2\/persons\/([^/]+)\/employments\/([^/]+)$/;
@@ -788,6 +808,14 @@ export function routeV2(
       200,
       orgUnitJson(state, unit, ctx.query.get('include_parent_chain') === 'true' ? 'full' : 'none'),
     );
+  }
+  if (path === '/v2/legal-entities') return listLegalEntities(state, ctx);
+  const legal = LEGAL_ENTITY_PATH.exec(path);
+  if (legal) {
+    const entity = /^\d+$/.test(legal[1] ?? '')
+      ? state.store.subcompanies.get(Number(legal[1]))
+      : undefined;
+    return entity ? json(200, legalEntityJson(entity)) : notFound();
   }
   if (path.startsWith('/v2/absence-periods') || path.startsWith('/v2/absence-types')) {
     const denied = forbidden(SCOPES.absences);
