@@ -25,6 +25,22 @@ export class ApplicationEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   scopes!: string[];
 
+  /** Shown on the connect page instead of a logo image (no external assets there). */
+  @Column({ name: 'logo_text', type: 'text', nullable: true })
+  logoText!: string | null;
+
+  /** Unified employee fields the application needs readable in Personio (checked on connect). */
+  @Column({ name: 'required_attributes', type: 'text', array: true, default: () => "'{}'" })
+  requiredAttributes!: string[];
+
+  /** Settings every new connection starts with. */
+  @Column({ name: 'default_settings', type: 'jsonb', default: () => "'{}'" })
+  defaultSettings!: Record<string, unknown>;
+
+  /** https URLs a connect session may send the admin back to. */
+  @Column({ name: 'redirect_urls', type: 'text', array: true, default: () => "'{}'" })
+  redirectUrls!: string[];
+
   /** Bumped when the secret rotates; tokens carrying an older version are refused. */
   @Column({ name: 'token_version', type: 'integer', default: 1 })
   tokenVersion!: number;

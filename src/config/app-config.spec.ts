@@ -40,10 +40,12 @@ describe('loadConfig', () => {
   it('requires an external database in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VAULT_KEYS: required/);
     const config = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u:p@db:5432/gw',
       ADMIN_TOKEN: 'a'.repeat(32),
+      VAULT_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
     });
     expect(config.database.url).toBe('postgres://u:p@db:5432/gw');
   });

@@ -27,7 +27,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Variables whose values must never be printed, even in a validation error. */
-export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'ADMIN_TOKEN']);
+export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'ADMIN_TOKEN',
+  'VAULT_KEYS',
+]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -88,6 +92,17 @@ class EnvironmentVariables {
   })
   ADMIN_TOKEN?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(
+    /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?)*$/,
+    {
+      message:
+        'VAULT_KEYS must be a comma-separated key ring "version:base64-32-bytes", active key first (e.g. v2:...,v1:...)',
+    },
+  )
+  VAULT_KEYS?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -113,6 +128,8 @@ export class AppConfig {
     readonly shutdownTimeoutMs: number,
     /** Bearer token of the operator's admin API; unset closes that API. */
     readonly adminToken: string | undefined,
+    /** The vault's key ring as configured ("v2:key,v1:key"); unset means the dev key file. */
+    readonly vaultKeys: string | undefined,
   ) {}
 
   get isProduction(): boolean {
@@ -163,6 +180,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN: required when NODE_ENV=production');
   }
+  if (vars.NODE_ENV === 'production' && !vars.VAULT_KEYS) {
+    problems.push(
+      'VAULT_KEYS: required when NODE_ENV=production (the dev key file is for development only)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(vars.DATA_DIR);
@@ -180,5 +202,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     dataDir,
     vars.SHUTDOWN_TIMEOUT_MS,
     vars.ADMIN_TOKEN,
+    vars.VAULT_KEYS,
   );
 }

@@ -4,6 +4,16 @@
  */
 import { type EntitySchema } from 'typeorm';
 import { ApplicationEntity } from '../applications/application.entity';
+import { ConnectSessionEntity } from '../connect/connect-session.entity';
+import { ConnectionEntity } from '../connections/connection.entity';
+import { EventEntity } from '../events/event.entity';
+import { SigningKeyEntity } from '../tokens/signing-key.entity';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
-export const ENTITIES: Array<Function | EntitySchema> = [ApplicationEntity];
+export const ENTITIES: Array<Function | EntitySchema> = [
+  ApplicationEntity,
+  ConnectionEntity,
+  ConnectSessionEntity,
+  EventEntity,
+  SigningKeyEntity,
+];

@@ -1,0 +1,33 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The change-event outbox: written in the same transaction as the change it describes, read
+ * by the pull feed and the webhook dispatcher. `sequence` is gapless per connection.
+ * No foreign key to connections: a deleted connection's events stay readable.
+ */
+@Entity({ name: 'events' })
+@Index('events_connection_sequence_unique', ['connectionId', 'sequence'], { unique: true })
+export class EventEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index('events_application_id_idx')
+  @Column({ name: 'application_id', type: 'uuid' })
+  applicationId!: string;
+
+  @Column({ name: 'connection_id', type: 'uuid' })
+  connectionId!: string;
+
+  @Column({ type: 'bigint' })
+  sequence!: string;
+
+  @Column({ type: 'text' })
+  type!: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3 })
+  occurredAt!: Date;
+
+  /** `{ object, previous }` as in DESIGN.md "Events and webhooks". */
+  @Column({ type: 'jsonb' })
+  data!: Record<string, unknown>;
+}
