@@ -38,7 +38,10 @@ const dstByYear = new Map<number, [start: number, end: number]>();
 
 /** Europe/Berlin offset in minutes at an instant (EU rule: 01:00 UTC on the last Sundays). */
 export function berlinOffsetMinutes(utcMs: number): number {
-  const year = new Date(utcMs).getUTCFullYear();
+  // Year by arithmetic, corrected at the edges: no Date object on this hot path.
+  let year = 1970 + Math.floor(utcMs / 31_556_952_000);
+  if (utcMs < Date.UTC(year, 0, 1)) year -= 1;
+  else if (utcMs >= Date.UTC(year + 1, 0, 1)) year += 1;
   let dst = dstByYear.get(year);
   if (!dst) {
     dst = [Date.UTC(year, 2, lastSunday(year, 2), 1), Date.UTC(year, 9, lastSunday(year, 9), 1)];
