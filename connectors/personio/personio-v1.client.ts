@@ -51,6 +51,11 @@ function count(value: unknown, what: string): number {
   return value;
 }
 
+/** Ids as small as possible in the per-read id set: numbers when they are (v1 ids are). */
+function idKey(id: string): string | number {
+  return /^\d{1,15}$/.test(id) ? Number(id) : id;
+}
+
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
@@ -72,7 +77,7 @@ export class PersonioV1Client {
     attributes: readonly string[] = [],
   ): AsyncGenerator<V1Employee[]> {
     const limit = this.options.employeePageSize;
-    const seen = new Set<string>();
+    const seen = new Set<string | number>();
     let total: number | null = null;
     let offset = 0;
     const projection = attributes.map((a) => ['attributes[]', a] as const);
@@ -105,7 +110,7 @@ export class PersonioV1Client {
           for (const e of data) {
             const id = v1EmployeeId(e);
             if (id === null) throw badRecord('employee without id');
-            if (ids.has(id) || seen.has(id))
+            if (ids.has(id) || seen.has(idKey(id)))
               throw badRecord(`employee ${id} repeated (page repeated?)`);
             ids.add(id);
           }
@@ -114,7 +119,7 @@ export class PersonioV1Client {
       const page = answer.body as V1List<V1Employee>;
       const data = page.data ?? [];
       total ??= page.metadata?.total_elements ?? 0;
-      for (const e of data) seen.add(v1EmployeeId(e) ?? '');
+      for (const e of data) seen.add(idKey(v1EmployeeId(e) ?? ''));
       if (data.length > 0) yield data;
       offset += data.length;
       if (offset >= total) {

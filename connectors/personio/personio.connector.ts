@@ -200,8 +200,18 @@ export class PersonioConnector implements Connector<
     );
   }
 
+  /**
+   * A client bucket one token smaller and a little slower than Personio's: Personio counts a
+   * request when it arrives, we when we send, and arrivals jitter. The spare token absorbs that
+   * jitter (up to one refill interval); the slower refill keeps the spare from being eaten.
+   */
   private bucket(capacity: number, refillPerSecond: number): TokenBucket {
-    return new TokenBucket(capacity, refillPerSecond * this.safety, this.clock, this.sleep);
+    return new TokenBucket(
+      Math.max(1, capacity - 1),
+      refillPerSecond * this.safety,
+      this.clock,
+      this.sleep,
+    );
   }
 
   /** Pacers of one credential (Personio counts the employee limit per credential). */
