@@ -5,7 +5,6 @@
 import type { Scope } from './auth';
 import type { RequestContext } from './context';
 import type { SandboxControl } from './control';
-import { credentialInfo } from './control';
 import type { FaultRuleInput } from './faults';
 import type { SandboxResponse } from './http-util';
 import { json } from './http-util';
@@ -170,4 +169,3 @@ export function routeControl(control: SandboxControl, ctx: RequestContext): Sand
   return json(404, { error: `no control route ${ctx.method} ${ctx.path}` });
 }
 
-export { credentialInfo };
