@@ -168,4 +168,3 @@ export function routeControl(control: SandboxControl, ctx: RequestContext): Sand
   }
   return json(404, { error: `no control route ${ctx.method} ${ctx.path}` });
 }
-
