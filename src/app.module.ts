@@ -11,6 +11,8 @@ import { httpLoggerParams } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { ApplicationsModule } from './applications/applications.module';
 import { DocsModule } from './docs/docs.module';
+import { TokensModule } from './tokens/tokens.module';
+import { VaultModule } from './vault/vault.module';
 import { HealthModule } from './health/health.module';
 
 export interface AppModuleOptions {
@@ -32,7 +34,9 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.database.poolSize)),
         HealthModule,
         DocsModule,
+        VaultModule,
         ApplicationsModule,
+        TokensModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

@@ -10,6 +10,6 @@ import { ApplicationsService } from './applications.service';
   imports: [TypeOrmModule.forFeature([ApplicationEntity])],
   controllers: [ApplicationsController],
   providers: [ApplicationsRepository, ApplicationsService, AdminTokenGuard],
-  exports: [ApplicationsService],
+  exports: [ApplicationsService, ApplicationsRepository],
 })
 export class ApplicationsModule {}

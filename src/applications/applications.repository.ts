@@ -28,6 +28,10 @@ export class ApplicationsRepository {
     return this.rows.findOneBy({ id });
   }
 
+  async findByClientId(clientId: string): Promise<ApplicationEntity | null> {
+    return this.rows.findOneBy({ clientId });
+  }
+
   /** Newest first, keyset-paginated on (created_at, id). */
   async list(limit: number, after?: { createdAt: Date; id: string }): Promise<ApplicationEntity[]> {
     const query = this.rows

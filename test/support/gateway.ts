@@ -8,6 +8,9 @@ import { loadConfig } from '../../src/config/app-config';
 import { createRootLogger } from '../../src/common/logging/logger';
 import { createMigratedDatabase, type TestDatabase } from './database';
 
+/** A fixed test key ring, so no dev key file is written into the checkout. */
+export const TEST_VAULT_KEYS = `test1:${Buffer.alloc(32, 1).toString('base64')}`;
+
 export interface TestGateway extends Gateway {
   database: TestDatabase;
   /** Every log line the gateway wrote, parsed; lets tests prove what is (not) logged. */
@@ -31,6 +34,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     PORT: '0',
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
+    VAULT_KEYS: TEST_VAULT_KEYS,
     ...env,
   });
   const logger = createRootLogger(config.logLevel, sink);
