@@ -15,12 +15,34 @@ export function dateOnly(value: unknown): string | null {
   return DAY.exec(value.trim())?.[1] ?? null;
 }
 
+const STAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
+
 /** An instant as ISO UTC; accepts `+0100` offsets and fractional seconds; null if unreadable. */
 export function instant(value: unknown): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (typeof value !== 'string' || value === '') return null;
+  // Hand-parsed: Date.parse on offset strings is the slowest step of mapping an employee.
+  const m = STAMP.exec(value);
+  if (m) {
+    const ms = (m[7] ?? '').padEnd(3, '0').slice(0, 3);
+    let utc = Date.UTC(
+      Number(m[1]),
+      Number(m[2]) - 1,
+      Number(m[3]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6] ?? 0),
+      Number(ms),
+    );
+    if (m[8] !== 'Z') {
+      const offset = (Number(m[10]) * 60 + Number(m[11])) * 60_000;
+      utc -= m[9] === '-' ? -offset : offset;
+    }
+    if (!Number.isNaN(utc)) return new Date(utc).toISOString();
+  }
   const normalised = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  const ms = Date.parse(normalised);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  const parsed = Date.parse(normalised);
+  return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
 }
 
 export function text(value: unknown): string | null {
