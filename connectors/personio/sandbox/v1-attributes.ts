@@ -97,13 +97,13 @@ function ref(type: string, item: { id: number; name: string } | undefined): stri
 const costCache = new WeakMap<object, string>();
 const ENUM_JSON = new Map<string, string>();
 
-/** JSON of a short, often repeated string (status, gender, type values). */
-function enumJson(value: string): string {
-  let text = ENUM_JSON.get(value);
+/** JSON of an often repeated value (names, status, tag sets), cached by its text. */
+function enumJson(value: string | readonly string[]): string {
+  const key = typeof value === 'string' ? value : `\u0000${value.join('\u0000')}`;
+  let text = ENUM_JSON.get(key);
   if (text === undefined) {
-    text = json(value);
-    text = flat(text);
-    ENUM_JSON.set(value, text);
+    text = flat(json(value));
+    ENUM_JSON.set(key, text);
   }
   return text;
 }
@@ -130,14 +130,14 @@ type StandardDef = [
 
 const STANDARD: StandardDef[] = [
   ['id', 'ID', 'integer', 'id', (e) => String(e.id)],
-  ['first_name', 'First name', 'standard', 'first_name', (e) => json(e.firstName)],
-  ['last_name', 'Last name', 'standard', 'last_name', (e) => json(e.lastName)],
+  ['first_name', 'First name', 'standard', 'first_name', (e) => enumJson(e.firstName)],
+  ['last_name', 'Last name', 'standard', 'last_name', (e) => enumJson(e.lastName)],
   [
     'preferred_name',
     'Name (preferred)',
     'standard',
     'preferred_name',
-    (e) => json(e.preferredName),
+    (e) => enumJson(e.preferredName),
   ],
   ['email', 'Email', 'standard', 'email', (e) => json(e.email)],
   ['gender', 'Gender', 'standard', 'gender', (e) => enumJson(e.gender)],
@@ -345,12 +345,16 @@ function makeSpec(
     suffix: flat(
       `,"type":${json(type)},"universal_id":${json(universalId)}${currency ? `,"currency":${json(currency)}` : ''}}`,
     ),
-    fragments: DISCRETE.has(key) || type === 'date' || type === 'list' ? new Map() : null,
+    fragments:
+      DISCRETE.has(key) || type === 'date' || type === 'list' || type === 'tags' ? new Map() : null,
   };
 }
 
 /** Attributes whose values repeat across people (bounded, company-level sets). */
 const DISCRETE = new Set([
+  'first_name',
+  'last_name',
+  'preferred_name',
   'gender',
   'status',
   'position',
@@ -374,8 +378,9 @@ const DISCRETE = new Set([
 function customSpec(def: CustomAttributeDef): AttributeSpec {
   return makeSpec(def.key, def.label, def.type, def.universalId, def.options, (e, ctx) => {
     const v = e.custom[def.key] ?? null;
-    if (Array.isArray(v) && ctx.quirks.v1TagsValue === 'string') return json(v.join(','));
-    return json(v);
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return enumJson(ctx.quirks.v1TagsValue === 'string' ? v.join(',') : v);
+    return typeof v === 'string' && def.type === 'list' ? enumJson(v) : json(v);
   });
 }
 
