@@ -81,10 +81,8 @@ export class PersonioV1Client {
     let total: number | null = null;
     let offset = 0;
     const projection = attributes.map((a) => ['attributes[]', a] as const);
-    for (;;) {
-      const expectedTotal = total;
-      const at = offset;
-      const answer = await this.http.send({
+    const fetchPage = (at: number, expectedTotal: number | null) =>
+      this.http.send({
         method: 'GET',
         path: '/v1/company/employees',
         query: [['limit', String(limit)], ['offset', String(at)], ...projection],
@@ -116,13 +114,23 @@ export class PersonioV1Client {
           }
         },
       });
+    let pending = fetchPage(0, null);
+    for (;;) {
+      const answer = await pending;
       const page = answer.body as V1List<V1Employee>;
       const data = page.data ?? [];
       total ??= page.metadata?.total_elements ?? 0;
       for (const e of data) seen.add(idKey(v1EmployeeId(e) ?? ''));
-      if (data.length > 0) yield data;
       offset += data.length;
-      if (offset >= total) {
+      const done = offset >= total;
+      if (!done) {
+        // Ask for the next page while the caller maps and stores this one (same pacing).
+        pending = fetchPage(offset, total);
+        // Handled where it is awaited; this only keeps an abandoned read from warning.
+        void pending.catch(() => undefined);
+      }
+      if (data.length > 0) yield data;
+      if (done) {
         // A full last page might hide a wrong total: make sure nothing follows it.
         if (data.length === limit) await this.probeEnd(run, offset, total, projection);
         return;

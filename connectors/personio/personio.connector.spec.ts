@@ -126,7 +126,9 @@ describe('PersonioConnector against the sandbox', () => {
           }
         })(),
       );
-      expect(pages).toBe(1);
+      // The next page may already be on its way (read-ahead); the rest is refused.
+      expect(pages).toBeGreaterThanOrEqual(1);
+      expect(pages).toBeLessThan(3);
       expect(error.code).toBe('AUTH_INVALID');
       expect(JSON.stringify(error.details) + error.message).not.toContain(doomed.clientSecret);
     });
