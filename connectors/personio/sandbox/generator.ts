@@ -4,6 +4,7 @@
  * dates, people without email, custom attributes, absence types and absences a year around the
  * reference date). Pure: no clock, no I/O, no Math.random.
  */
+import { flat } from './flat-string';
 import { Random } from './random';
 import { DAY_MS, addDays, berlinMidnightMs, isoDate } from './time';
 import type {
@@ -250,14 +251,18 @@ function customValue(rnd: Random, def: CustomAttributeDef, birthYear: number): C
     case 'integer':
       return rnd.chance(0.1) ? null : rnd.int(1000, 99_999);
     case 'date':
-      return `${birthYear}-${String(rnd.int(1, 12)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`;
+      return flat(
+        `${birthYear}-${String(rnd.int(1, 12)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`,
+      );
     case 'tags': {
       const tags = def.options.filter(() => rnd.chance(0.3));
       return tags;
     }
     case 'standard':
       if (def.universalId === 'iban') {
-        return `DE${rnd.int(10, 99)} ${rnd.int(1000, 9999)} ${rnd.int(1000, 9999)} ${rnd.int(1000, 9999)} ${rnd.int(1000, 9999)} ${rnd.int(10, 99)}`;
+        return flat(
+          `DE${rnd.int(10, 99)} ${rnd.int(1000, 9999)} ${rnd.int(1000, 9999)} ${rnd.int(1000, 9999)} ${rnd.int(1000, 9999)} ${rnd.int(10, 99)}`,
+        );
       }
       return rnd.chance(0.1) ? rnd.pick(['Dr', 'Prof', 'Dr. med.']) : null;
     case 'multiline':
@@ -315,7 +320,9 @@ function buildEmployee(
     const local = `${slug(firstName)}.${slug(lastName)}`;
     const seen = usedEmails.get(local) ?? 0;
     usedEmails.set(local, seen + 1);
-    email = seen === 0 ? `${local}@${company.domain}` : `${local}${seen + 1}@${company.domain}`;
+    email = flat(
+      seen === 0 ? `${local}@${company.domain}` : `${local}${seen + 1}@${company.domain}`,
+    );
   }
   const plan = planStatus(rnd, today, index);
   const partTime = rnd.chance(0.2);
@@ -349,9 +356,9 @@ function buildEmployee(
     employmentId: rnd.uuid(),
     firstName,
     lastName,
-    preferredName: rnd.chance(0.1)
-      ? `${firstName.slice(0, 3)} ${lastName}`
-      : `${firstName} ${lastName}`,
+    preferredName: flat(
+      rnd.chance(0.1) ? `${firstName.slice(0, 3)} ${lastName}` : `${firstName} ${lastName}`,
+    ),
     email,
     gender,
     status: plan.status,

@@ -70,6 +70,13 @@ export class Random {
     const c = w();
     const d = w();
     const variant = '89ab'[c.charCodeAt(0) & 3] as string;
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
+    // join() allocates one flat string; a template literal would keep a rope of nine pieces.
+    return [
+      a,
+      b.slice(0, 4),
+      `4${b.slice(5, 8)}`,
+      `${variant}${c.slice(1, 4)}`,
+      `${c.slice(4, 8)}${d}`,
+    ].join('-');
   }
 }

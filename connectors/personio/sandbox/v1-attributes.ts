@@ -9,6 +9,7 @@ import type { RequestContext, SandboxState } from './context';
 import type { AttributeType, CustomAttributeDef, Employee } from './model';
 import type { QuirkOptions } from './options';
 import type { SandboxStore } from './store';
+import { flat } from './flat-string';
 import { v1Date, v1DateTime } from './time';
 
 export interface SerializeContext {
@@ -56,15 +57,6 @@ export function json(value: unknown): string {
   return NON_ASCII.test(text)
     ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     : text;
-}
-
-/**
- * Makes V8 store a cached string flat (a number conversion flattens it in place). Cached
- * fragments are copied into every page; copying a rope each time costs several times more.
- */
-export function flat(text: string): string {
-  void Number(text);
-  return text;
 }
 
 const dateJson = new Map<string, string>();
