@@ -127,6 +127,16 @@ describe('fault injection', () => {
     expect((await get<V1Page>(employees(), v1)).body.metadata.total_elements).toBe(45);
   });
 
+  it('a v2 next link that repeats the page just served', async () => {
+    sb.control.addFault({ kind: 'repeat-cursor', path: '/v2/persons', page: 2 });
+    const first = await get<V2List>(`${sb.url}/v2/persons?limit=10`, v2);
+    const secondUrl = first.body._meta.links.next?.href ?? '';
+    const second = await get<V2List>(secondUrl, v2);
+    expect(second.body._meta.links.next?.href).toBe(second.body._meta.links.self.href);
+    const again = await get<V2List>(secondUrl, v2);
+    expect(again.body._meta.links.next?.href).not.toBe(again.body._meta.links.self.href);
+  });
+
   it('faults can be managed over the HTTP control API', async () => {
     const added = await call<{ id: string }>(`${sb.url}/_sandbox/faults`, {
       method: 'POST',

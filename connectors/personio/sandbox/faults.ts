@@ -1,7 +1,8 @@
 /**
  * Owns fault injection: rules registered by tests (latency, 429 bursts, 5xx on the Nth request
  * or on page N, malformed or truncated bodies, connection resets, slow bodies, a wrong
- * `total_elements`) and the decision which rules fire for a request. It never writes to a
+ * `total_elements`, a v2 `next` link repeating the page) and the decision which rules fire for
+ * a request. It never writes to a
  * socket; the server carries out what `decide` returns.
  */
 
@@ -13,7 +14,8 @@ export type FaultKind =
   | 'truncated-body'
   | 'connection-reset'
   | 'slow-body'
-  | 'total-elements';
+  | 'total-elements'
+  | 'repeat-cursor';
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -118,6 +120,7 @@ const KINDS: readonly FaultKind[] = [
   'connection-reset',
   'slow-body',
   'total-elements',
+  'repeat-cursor',
 ];
 
 function validate(input: FaultRuleInput): void {

@@ -157,6 +157,17 @@ async function write(
       case 'rate-limit':
         out = tooMany(state, path, { allowed: false, retryAfterSeconds: 1 });
         break;
+      case 'repeat-cursor':
+        // A v2 `next` link pointing back at the page just served (seen in 2024) [REFERENCE 4.2].
+        if (typeof out.body === 'string' && out.status === 200) {
+          const page = JSON.parse(out.body) as {
+            _meta?: { links?: Record<string, { href: string }> };
+          };
+          const links = page._meta?.links;
+          if (links?.self) links.next = { href: links.self.href };
+          out = { ...out, body: JSON.stringify(page) };
+        }
+        break;
       case 'total-elements':
         if (typeof out.body === 'string') {
           out = {
