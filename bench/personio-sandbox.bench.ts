@@ -4,6 +4,7 @@
  * company costs in memory. A fixed request count on 127.0.0.1, so it ends by itself.
  */
 import autocannon from 'autocannon';
+import { loadavg } from 'node:os';
 import { startSandbox } from '../connectors/personio/sandbox/index';
 import { type Benchmark, type BenchResult } from './benchmark';
 
@@ -17,6 +18,8 @@ function mib(bytes: number): number {
 }
 
 async function measure(size: number): Promise<BenchResult> {
+  // Other work on the machine shows up in these figures; the load average says how much.
+  const load = loadavg()[0] ?? 0;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -72,7 +75,7 @@ async function measure(size: number): Promise<BenchResult> {
       metrics.push({ name: 'process RSS', value: mib(process.memoryUsage().rss), unit: 'MiB' });
     }
     return {
-      setup: `${size.toLocaleString('en-US')} employees, GET /v1/company/employees limit ${PAGE}, ${REQUESTS.toLocaleString('en-US')} requests, ${CONNECTIONS} connections, rate limits off`,
+      setup: `${size.toLocaleString('en-US')} employees, GET /v1/company/employees limit ${PAGE}, ${REQUESTS.toLocaleString('en-US')} requests, ${CONNECTIONS} connections, rate limits off, load average ${load.toFixed(1)} at start`,
       metrics,
     };
   } finally {

@@ -35,8 +35,11 @@ export interface SandboxConfig {
   rateLimits?: DeepPartial<RateLimitOptions> | false;
   quirks?: Partial<QuirkOptions>;
   tokenTtlSeconds?: number;
-  /** Base clock; the sandbox adds its own offset that `control.advanceClock()` moves. */
-  clock?: () => Date;
+  /**
+   * Base clock, as a function or an object with `now()`; the sandbox adds its own offset on
+   * top, which `control.advanceClock()` moves.
+   */
+  clock?: (() => Date) | { now(): Date };
   /** Credentials to create; default: one with every scope and attribute, one restricted. */
   credentials?: CredentialInput[];
 }
@@ -87,7 +90,8 @@ export function createSandbox(config: SandboxConfig = {}): {
   credentials: CredentialInfo[];
 } {
   const seed = config.seed ?? 42;
-  const clock = new SandboxClock(config.clock);
+  const base = config.clock;
+  const clock = new SandboxClock(typeof base === 'object' ? () => base.now() : base);
   const options = resolveOptions(config);
   const company = generateCompany({
     seed,
