@@ -10,6 +10,8 @@ import { ProblemValidationPipe } from './common/errors/validation';
 import { httpLoggerParams } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { ApplicationsModule } from './applications/applications.module';
+import { ConnectModule } from './connect/connect.module';
+import { ConnectionsModule } from './connections/connections.module';
 import { DocsModule } from './docs/docs.module';
 import { TokensModule } from './tokens/tokens.module';
 import { VaultModule } from './vault/vault.module';
@@ -37,6 +39,8 @@ export class AppModule {
         VaultModule,
         ApplicationsModule,
         TokensModule,
+        ConnectionsModule,
+        ConnectModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

@@ -117,7 +117,10 @@ export interface paths {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: {
+        /** @description An application id; a malformed id answers 404 like an unknown one. */
+        id: components['parameters']['ApplicationId'];
+      };
       cookie?: never;
     };
     /** One application */
@@ -127,13 +130,319 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
+    /**
+     * Update or disable an application
+     * @description Disabling, or removing a scope, revokes every token issued before (their token version
+     *     no longer matches).
+     */
+    patch: operations['updateApplication'];
+    trace?: never;
+  };
+  '/v1/admin/applications/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate an application's client secret
+     * @description The new secret is shown this once. Every token issued before stops working at once.
+     */
+    post: operations['rotateApplicationSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/signing-keys/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start signing access tokens with a new key
+     * @description The previous key stays published in the JWKS and keeps verifying until every token it
+     *     may have signed has expired, so no valid token fails during the rotation.
+     */
+    post: operations['rotateSigningKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/oauth/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Get an access token (OAuth 2.0 client credentials)
+     * @description Client authentication by HTTP Basic (`client_id:client_secret`) or in the body, not both.
+     *     `scope` (space-separated) narrows the token to some of the application's scopes; without
+     *     it the token carries all of them. `connection_id` binds the token to one of the
+     *     application's connections. Tokens live 15 minutes. Errors follow RFC 6749 section 5.2.
+     */
+    post: operations['createAccessToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/.well-known/jwks.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public keys that verify the gateway's access tokens */
+    get: operations['getJwks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/connect/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a single-use connect link for a customer's admin
+     * @description Creates the connection in `pending` (or, with `connection_id` or an existing
+     *     `customer_ref`, targets it so the admin can re-enter credentials without losing data)
+     *     and returns a link to send to the customer's admin. The link's token is 32 random bytes;
+     *     the gateway stores only its SHA-256. Default lifetime 7 days, at most 30.
+     */
+    post: operations['createConnectSession'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/connections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The application's connections, newest first
+     * @description A token bound to a connection sees only that connection.
+     */
+    get: operations['listConnections'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/connections/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['ConnectionId'];
+      };
+      cookie?: never;
+    };
+    /** One connection */
+    get: operations['getConnection'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a connection, its credentials and its synced data
+     * @description Emits `connection.deleted`. The connection's events stay readable.
+     */
+    delete: operations['deleteConnection'];
+    options?: never;
+    head?: never;
+    /**
+     * Change settings, pause or resume
+     * @description `settings` replaces the connection's own settings (application defaults still apply
+     *     underneath) and takes effect on the next run. `status: paused` stops scheduled syncs;
+     *     `status: connected` resumes them. Emits `connection.paused` / `connection.resumed`.
+     */
+    patch: operations['updateConnection'];
     trace?: never;
   };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    TokenRequest: {
+      /** @constant */
+      grant_type: 'client_credentials';
+      client_id?: string;
+      client_secret?: string;
+      /** @description Space-separated scopes; defaults to all the application's scopes. */
+      scope?: string;
+      /**
+       * Format: uuid
+       * @description Bind the token to this connection of the application.
+       */
+      connection_id?: string;
+    };
+    TokenResponse: {
+      /** @description An EdDSA-signed JWT (`typ: at+jwt`). */
+      access_token: string;
+      /** @constant */
+      token_type: 'Bearer';
+      /** @description Seconds; at most 900. */
+      expires_in: number;
+      scope: string;
+      /** Format: uuid */
+      connection_id?: string;
+    };
+    OAuthError: {
+      /** @enum {string} */
+      error:
+        | 'invalid_request'
+        | 'invalid_client'
+        | 'invalid_grant'
+        | 'unauthorized_client'
+        | 'unsupported_grant_type'
+        | 'invalid_scope';
+      error_description: string;
+    };
+    Jwks: {
+      keys: {
+        /** @constant */
+        kty: 'OKP';
+        /** @constant */
+        crv: 'Ed25519';
+        x: string;
+        kid: string;
+        /** @constant */
+        alg: 'EdDSA';
+        /** @constant */
+        use: 'sig';
+      }[];
+    };
+    /** @description Per-connection settings. Everything a customer needs is a setting, never code. */
+    ConnectionSettings: {
+      /**
+       * @description ISO 8601 interval of at least 5 minutes (`PT15M`, `PT1H`, `P1D`) or a five-field cron expression in UTC (`0 4 * * *`). Default `PT1H`.
+       * @example PT15M
+       * @example 0 4 * * *
+       */
+      schedule?: string;
+      /** @description Selective sync. Out-of-scope people are not served and produce no events. */
+      scope?: {
+        statuses?: ('active' | 'inactive' | 'onboarding' | 'leave')[];
+        employment_types?: ('internal' | 'external')[];
+        /** @description Keep only people whose attribute (Personio key such as `dynamic_123456`, or its label) has one of these values, e.g. `{attribute: "Alleo", equals: ["Yes"]}`. */
+        attribute_rule?: {
+          attribute: string;
+          equals: string[];
+        };
+      };
+      /** @description Unified field key -> Personio attribute key or label, e.g. `{"budget": "Budget"}`. Custom keys appear under `custom_fields`; core fields may be overridden. */
+      field_mapping?: {
+        [key: string]: string;
+      };
+      /** @description The absence window around today; an absence that overlaps it counts. */
+      absences?: {
+        /** @default 14 */
+        days_back: number;
+        /** @default 180 */
+        days_ahead: number;
+      };
+      resources?: ('employees' | 'teams' | 'positions' | 'absences')[];
+      /** @description A run that would delete more than this share of employees (default 0.3) stops and asks for confirmation. */
+      deletion_threshold?: number;
+      /**
+       * @description `auto` (default) uses API v2 when the credentials allow it, else v1.
+       * @enum {string}
+       */
+      personio_api_version?: 'auto' | 'v1' | 'v2';
+    };
+    Connection: {
+      /** Format: uuid */
+      id: string;
+      customer_ref: string;
+      /** @enum {string} */
+      provider: 'personio';
+      /** @enum {string} */
+      status: 'pending' | 'connected' | 'paused' | 'invalid_credentials' | 'disabled';
+      status_reason: string | null;
+      /** @description Whether credentials are stored. They are never returned. */
+      has_credentials: boolean;
+      settings: components['schemas']['ConnectionSettings'];
+      /** Format: date-time */
+      connected_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    ConnectionPage: {
+      data: components['schemas']['Connection'][];
+      next_cursor: string | null;
+    };
+    UpdateConnection: {
+      settings?: components['schemas']['ConnectionSettings'];
+      /** @enum {string} */
+      status?: 'paused' | 'connected';
+    };
+    /** @description Name the customer (`customer_ref`) or an existing connection (`connection_id`). */
+    CreateConnectSession: {
+      customer_ref?: string;
+      /** Format: uuid */
+      connection_id?: string;
+      settings?: components['schemas']['ConnectionSettings'];
+      /**
+       * Format: uri
+       * @description An https URL registered in the application's redirect_urls.
+       */
+      redirect_url?: string;
+      /** @description Handed back on redirect. */
+      state?: string;
+      /**
+       * @description Seconds.
+       * @default 604800
+       */
+      expires_in: number;
+    };
+    ConnectSession: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uri
+       * @description The single-use link for the customer's admin. Shown once.
+       */
+      url: string;
+      /** Format: date-time */
+      expires_at: string;
+      /** Format: uuid */
+      connection_id: string;
+    };
     /** @enum {string} */
     Scope:
       | 'connections:write'
@@ -145,11 +454,23 @@ export interface components {
       | 'sync:write'
       | 'webhooks:write'
       | 'events:read';
-    CreateApplication: {
+    ApplicationFields: {
       /** @description Shown to customer admins. */
-      name: string;
+      name?: string;
       /** @description The most any token of this application may hold. */
-      scopes: components['schemas']['Scope'][];
+      scopes?: components['schemas']['Scope'][];
+      /** @description Shown as the logo on the connect page. */
+      logo_text?: string;
+      /** @description Unified employee fields the application needs readable in Personio (`email`, `team` ...), or `custom:<attribute label or key>`. The connect page names any that the admin's credentials cannot read. */
+      required_attributes?: string[];
+      default_settings?: components['schemas']['ConnectionSettings'];
+      /** @description https URLs a connect session may send the admin back to. */
+      redirect_urls?: string[];
+    };
+    CreateApplication: components['schemas']['ApplicationFields'] & Record<string, never>;
+    UpdateApplication: components['schemas']['ApplicationFields'] & {
+      /** @enum {string} */
+      status?: 'active' | 'disabled';
     };
     Application: {
       /** Format: uuid */
@@ -160,6 +481,10 @@ export interface components {
       scopes: components['schemas']['Scope'][];
       /** @enum {string} */
       status: 'active' | 'disabled';
+      logo_text: string | null;
+      required_attributes: string[];
+      default_settings: components['schemas']['ConnectionSettings'];
+      redirect_urls: string[];
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
@@ -282,6 +607,25 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The token lacks a scope the route needs, or is bound to another connection. */
+    Forbidden: {
+      headers: {
+        'WWW-Authenticate'?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request conflicts with the current state. */
+    Conflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description No route matches the method and path. */
     RouteNotFound: {
       headers: {
@@ -293,6 +637,10 @@ export interface components {
     };
   };
   parameters: {
+    /** @description An application id; a malformed id answers 404 like an unknown one. */
+    ApplicationId: string;
+    /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+    ConnectionId: string;
     /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
     Limit: number;
     /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
@@ -489,7 +837,8 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        id: string;
+        /** @description An application id; a malformed id answers 404 like an unknown one. */
+        id: components['parameters']['ApplicationId'];
       };
       cookie?: never;
     };
@@ -506,6 +855,299 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
+    };
+  };
+  updateApplication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An application id; a malformed id answers 404 like an unknown one. */
+        id: components['parameters']['ApplicationId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateApplication'];
+      };
+    };
+    responses: {
+      /** @description The updated application. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Application'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  rotateApplicationSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An application id; a malformed id answers 404 like an unknown one. */
+        id: components['parameters']['ApplicationId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The application with its new secret. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationWithSecret'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  rotateSigningKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The new key id and the ids of the keys it replaced. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            kid: string;
+            retired: string[];
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createAccessToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': components['schemas']['TokenRequest'];
+        'application/json': components['schemas']['TokenRequest'];
+      };
+    };
+    responses: {
+      /** @description The token. */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      /** @description RFC 6749 error (invalid_request, invalid_scope, unsupported_grant_type); malformed JSON answers problem+json. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description invalid_client. Unknown client, wrong secret and disabled application answer alike. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'];
+        };
+      };
+    };
+  };
+  getJwks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A JSON Web Key Set. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Jwks'];
+        };
+      };
+    };
+  };
+  createConnectSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "customer_ref": "acme-gmbh",
+         *       "settings": {
+         *         "schedule": "PT15M"
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['CreateConnectSession'];
+      };
+    };
+    responses: {
+      /** @description The link. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectSession'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  listConnections: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        status?: 'pending' | 'connected' | 'paused' | 'invalid_credentials' | 'disabled';
+        customer_ref?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectionPage'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['ConnectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The connection. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Connection'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['ConnectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  updateConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['ConnectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateConnection'];
+      };
+    };
+    responses: {
+      /** @description The updated connection. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Connection'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
     };
   };
 }

@@ -5,6 +5,7 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Query,
   UseGuards,
@@ -15,6 +16,12 @@ import { ProblemException } from '../common/errors/problem';
 import { ApplicationsService } from './applications.service';
 import { CreateApplicationDto } from './dto/create-application.dto';
 import { ListApplicationsQuery } from './dto/list-applications.query';
+import { UpdateApplicationDto } from './dto/update-application.dto';
+
+const applicationId = (): ParseUUIDPipe =>
+  new ParseUUIDPipe({
+    exceptionFactory: () => new ProblemException('not_found', 'No such application.'),
+  });
 
 type Schemas = components['schemas'];
 
@@ -36,15 +43,23 @@ export class ApplicationsController {
   }
 
   @Get(':id')
-  get(
-    @Param(
-      'id',
-      new ParseUUIDPipe({
-        exceptionFactory: () => new ProblemException('not_found', 'No such application.'),
-      }),
-    )
-    id: string,
-  ): Promise<Schemas['Application']> {
+  get(@Param('id', applicationId()) id: string): Promise<Schemas['Application']> {
     return this.applications.get(id);
+  }
+
+  @Patch(':id')
+  update(
+    @Param('id', applicationId()) id: string,
+    @Body() body: UpdateApplicationDto,
+  ): Promise<Schemas['Application']> {
+    return this.applications.update(id, body);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  rotateSecret(
+    @Param('id', applicationId()) id: string,
+  ): Promise<Schemas['ApplicationWithSecret']> {
+    return this.applications.rotateSecret(id);
   }
 }

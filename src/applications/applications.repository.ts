@@ -5,14 +5,34 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ApplicationEntity } from './application.entity';
 
-export interface NewApplication {
-  name: string;
-  clientId: string;
-  clientSecretHash: string;
-  scopes: string[];
-}
+export type NewApplication = Pick<
+  ApplicationEntity,
+  | 'name'
+  | 'clientId'
+  | 'clientSecretHash'
+  | 'scopes'
+  | 'logoText'
+  | 'requiredAttributes'
+  | 'defaultSettings'
+  | 'redirectUrls'
+>;
+
+export type ApplicationChanges = Partial<
+  Pick<
+    ApplicationEntity,
+    | 'name'
+    | 'scopes'
+    | 'logoText'
+    | 'requiredAttributes'
+    | 'defaultSettings'
+    | 'redirectUrls'
+    | 'disabledAt'
+    | 'clientSecretHash'
+  >
+> & { bumpTokenVersion?: boolean };
 
 @Injectable()
 export class ApplicationsRepository {
@@ -26,6 +46,21 @@ export class ApplicationsRepository {
 
   async findById(id: string): Promise<ApplicationEntity | null> {
     return this.rows.findOneBy({ id });
+  }
+
+  /** Applies changes; a token-version bump revokes every token issued before. */
+  async update(id: string, changes: ApplicationChanges): Promise<ApplicationEntity | null> {
+    const { bumpTokenVersion, ...values } = changes;
+    await this.rows
+      .createQueryBuilder()
+      .update(ApplicationEntity)
+      .set({
+        ...(values as QueryDeepPartialEntity<ApplicationEntity>),
+        ...(bumpTokenVersion ? { tokenVersion: () => 'token_version + 1' } : {}),
+      })
+      .where('id = :id', { id })
+      .execute();
+    return this.findById(id);
   }
 
   async findByClientId(clientId: string): Promise<ApplicationEntity | null> {

@@ -18,6 +18,10 @@ export class EventEntity {
   @Column({ name: 'connection_id', type: 'uuid' })
   connectionId!: string;
 
+  /** Copied at write time: the event must read the same after the connection changes. */
+  @Column({ name: 'customer_ref', type: 'text' })
+  customerRef!: string;
+
   @Column({ type: 'bigint' })
   sequence!: string;
 

@@ -4,6 +4,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { ConnectionsDataModule } from '../connections/connections-data.module';
 import { AccessTokensService } from './access-tokens.service';
 import { OAuthController } from './oauth.controller';
+import { SigningKeysController } from './signing-keys.controller';
 import { OAuthService } from './oauth.service';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -15,7 +16,7 @@ import { SigningKeysService } from './signing-keys.service';
 @Global()
 @Module({
   imports: [ApplicationsModule, ConnectionsDataModule],
-  controllers: [OAuthController],
+  controllers: [OAuthController, SigningKeysController],
   providers: [
     SigningKeysRepository,
     SigningKeysService,

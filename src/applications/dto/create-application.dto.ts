@@ -1,14 +1,15 @@
-import { ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
-import { SCOPES, type Scope } from '../../auth/scopes';
+import { IsDefined } from 'class-validator';
+import { type Scope } from '../../auth/scopes';
+import { ApplicationFieldsDto } from './application-fields';
 
-export class CreateApplicationDto {
-  @IsString()
-  @Length(1, 100)
-  @Matches(/\S/, { message: 'name must not be blank' })
-  name!: string;
+/**
+ * Only `@IsDefined` here: class-validator drops a parent's custom validators for a property
+ * the child decorates with custom validators too, so re-declaring them would lose IsIn & co.
+ */
+export class CreateApplicationDto extends ApplicationFieldsDto {
+  @IsDefined()
+  declare name: string;
 
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(SCOPES, { each: true, message: `each scope must be one of: ${SCOPES.join(', ')}` })
-  scopes!: Scope[];
+  @IsDefined()
+  declare scopes: Scope[];
 }

@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
-export class ConnectionsSessionsEventsKeys1795305819133 implements MigrationInterface {
-  name = 'ConnectionsSessionsEventsKeys1795305819133';
+export class ConnectionsSessionsEventsKeys1795306341351 implements MigrationInterface {
+  name = 'ConnectionsSessionsEventsKeys1795306341351';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -26,7 +26,7 @@ export class ConnectionsSessionsEventsKeys1795305819133 implements MigrationInte
       'CREATE UNIQUE INDEX "connect_sessions_token_hash_unique" ON "connect_sessions" ("token_hash") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "events" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "application_id" uuid NOT NULL, "connection_id" uuid NOT NULL, "sequence" bigint NOT NULL, "type" text NOT NULL, "occurred_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, "data" jsonb NOT NULL, CONSTRAINT "PK_40731c7151fe4be3116e45ddf73" PRIMARY KEY ("id"))',
+      'CREATE TABLE "events" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "application_id" uuid NOT NULL, "connection_id" uuid NOT NULL, "customer_ref" text NOT NULL, "sequence" bigint NOT NULL, "type" text NOT NULL, "occurred_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, "data" jsonb NOT NULL, CONSTRAINT "PK_40731c7151fe4be3116e45ddf73" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
       'CREATE INDEX "events_application_id_idx" ON "events" ("application_id") ',

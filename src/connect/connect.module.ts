@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectionsDataModule } from '../connections/connections-data.module';
+import { EventsModule } from '../events/events.module';
+import { ConnectSessionEntity } from './connect-session.entity';
+import { ConnectSessionsController } from './connect-sessions.controller';
+import { ConnectSessionsRepository } from './connect-sessions.repository';
+import { ConnectSessionsService } from './connect-sessions.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConnectSessionEntity]), ConnectionsDataModule, EventsModule],
+  controllers: [ConnectSessionsController],
+  providers: [ConnectSessionsRepository, ConnectSessionsService],
+})
+export class ConnectModule {}

@@ -1,0 +1,24 @@
+/** Every event type the gateway emits (DESIGN.md "Events and webhooks"). */
+export const EVENT_TYPES = [
+  'employee.created',
+  'employee.updated',
+  'employee.deleted',
+  'team.created',
+  'team.updated',
+  'team.deleted',
+  'position.created',
+  'position.updated',
+  'position.deleted',
+  'reporting_line.changed',
+  'absence.created',
+  'absence.updated',
+  'absence.deleted',
+  'connection.connected',
+  'connection.sync_completed',
+  'connection.sync_failed',
+  'connection.paused',
+  'connection.resumed',
+  'connection.deleted',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
