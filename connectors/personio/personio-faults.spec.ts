@@ -131,6 +131,18 @@ describe('Personio connector under injected faults (sandbox over HTTP)', () => {
     });
   });
 
+  it('v2: a next link repeating the page is read again once, then the read completes', async () => {
+    fault('v2', { kind: 'repeat-cursor', page: 2 });
+    expect(await read('v2')).toEqual({ ok: true, count: 60 });
+  });
+
+  it('v2: a next link that keeps repeating the page is BAD_RESPONSE, not an endless loop', async () => {
+    fault('v2', { kind: 'repeat-cursor', page: 2, times: 0 });
+    const outcome = await read('v2');
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.code).toBe('BAD_RESPONSE');
+  });
+
   it('v1: a total that keeps changing is BAD_RESPONSE, not a short list', async () => {
     fault('v1', { kind: 'total-elements', page: 2, times: 0, totalElements: 45 });
     const outcome = await read('v1');
@@ -164,6 +176,7 @@ describe('Personio connector under injected faults (sandbox over HTTP)', () => {
     'connection-reset',
     'total-elements',
     'slow-body',
+    'repeat-cursor',
   ];
   /** What a failure may be called when these kinds of faults were injected. */
   const CODES: Record<FaultKind, ConnectorErrorCode[]> = {
@@ -175,24 +188,28 @@ describe('Personio connector under injected faults (sandbox over HTTP)', () => {
     'total-elements': ['BAD_RESPONSE'],
     'slow-body': ['TEMPORARY'],
     latency: ['TEMPORARY'],
+    'repeat-cursor': ['BAD_RESPONSE'],
   };
 
-  const schedule = fc.array(
-    fc.record({
-      kind: fc.constantFrom(...KINDS),
-      page: fc.integer({ min: 1, max: 4 }),
-      times: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant(0)),
-      status: fc.constantFrom(500, 502, 503, 504),
-      totalElements: fc.integer({ min: 0, max: 120 }),
-    }),
-    { minLength: 1, maxLength: 3 },
-  );
+  // repeat-cursor is a v2 fault; on v1 answers the sandbox re-serialises the body but still
+  // writes it as Latin-1, which corrupts non-Latin-1 names (a sandbox bug, see the report).
+  const schedule = (version: 'v1' | 'v2') =>
+    fc.array(
+      fc.record({
+        kind: fc.constantFrom(...KINDS.filter((k) => version === 'v2' || k !== 'repeat-cursor')),
+        page: fc.integer({ min: 1, max: 4 }),
+        times: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant(0)),
+        status: fc.constantFrom(500, 502, 503, 504),
+        totalElements: fc.integer({ min: 0, max: 120 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    );
 
   it.each(['v1', 'v2'] as const)(
     'property (%s): any fault schedule ends in the exact company or a failure with a matching code',
     async (version) => {
       await fc.assert(
-        fc.asyncProperty(schedule, async (rules) => {
+        fc.asyncProperty(schedule(version), async (rules) => {
           sb.control.clearFaults();
           for (const r of rules) {
             fault(version, {

@@ -134,6 +134,17 @@ describe('PersonioConnector against the sandbox', () => {
     });
   });
 
+  it('v1 org units without a prior employee read come from a projected read of department and team', async () => {
+    const session = connector.session(
+      { clientId: full.clientId, clientSecret: full.clientSecret },
+      { apiVersion: 'v1' },
+    );
+    const units = await drain(session.orgUnits());
+    expect(stripRaw(units.items)).toEqual(expectedOrgUnits(sb, 'v1'));
+    // 70 people in pages of 25: three pages (the last one is not full, so no probe).
+    expect(session.stats().requests - session.stats().authRequests).toBe(3);
+  });
+
   it('auto picks v2 when the credentials get a v2 token with the scopes needed, else v1', async () => {
     const auto = connector.session({ clientId: full.clientId, clientSecret: full.clientSecret });
     expect(await auto.verify()).toEqual({
