@@ -162,13 +162,21 @@ const OFFICES = ['Munich', 'Berlin', 'Madrid', 'London', 'Amsterdam', 'Remote'];
 const TERMINATION_REASONS = ['Relocation', 'Career change', 'Restructuring', 'End of project', ''];
 const LANGUAGES = ['English', 'German', 'Spanish', 'French', 'Italian', 'Turkish'];
 
+const slugs = new Map<string, string>();
+
+/** ASCII, lower-case, letters only: the e-mail form of a name (names repeat, so cached). */
 function slug(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/ı/g, 'i')
-    .toLowerCase()
-    .replace(/[^a-z]/g, '');
+  let out = slugs.get(text);
+  if (out === undefined) {
+    out = text
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/ı/g, 'i')
+      .toLowerCase()
+      .replace(/[^a-z]/g, '');
+    slugs.set(text, out);
+  }
+  return out;
 }
 
 function buildOrgUnits(

@@ -111,12 +111,16 @@ export class SandboxStore {
   private readonly byEmail = new Map<string, Employee>();
   private ordered: Employee[] = [];
   private orderedDirty = false;
-  private readonly absencesById = new Map<number, Absence>();
+  /** Built on first use, from the generated list (a 300k-entry map costs startup time). */
+  private absencesByIdIndex: Map<number, Absence> | null = null;
   /** Built on first use: most runs never look an absence up by UUID. */
   private absencesByUuidIndex: Map<string, Absence> | null = null;
   private dayAbsenceList: Absence[] = [];
   private hourAbsenceList: Absence[] = [];
-  private absencesDirty = true;
+  /** The index changed: `company.absences` must be rebuilt from it. */
+  private absencesDirty = false;
+  /** The day/hour lists must be recomputed from `company.absences`. */
+  private listsStale = true;
   readonly departments = new Map<number, OrgUnit>();
   readonly teams = new Map<number, OrgUnit>();
   readonly offices = new Map<number, NamedRef>();
@@ -139,7 +143,6 @@ export class SandboxStore {
     }
     this.ordered = company.employees;
     this.orderedDirty = true;
-    for (const a of company.absences) this.absencesById.set(a.id, a);
     for (const d of company.departments) this.departments.set(d.id, d);
     for (const t of company.teams) this.teams.set(t.id, t);
     for (const o of company.offices) this.offices.set(o.id, o);
@@ -169,25 +172,38 @@ export class SandboxStore {
     return this.ordered;
   }
 
+  private absencesById(): Map<number, Absence> {
+    if (!this.absencesByIdIndex) {
+      this.absencesByIdIndex = new Map();
+      for (const a of this.company.absences) this.absencesByIdIndex.set(a.id, a);
+    }
+    return this.absencesByIdIndex;
+  }
+
   absence(id: number): Absence | undefined {
-    return this.absencesById.get(id);
+    return this.absencesById().get(id);
   }
 
   absenceByUuid(uuid: string): Absence | undefined {
     if (!this.absencesByUuidIndex) {
       this.absencesByUuidIndex = new Map();
-      for (const a of this.absencesById.values()) this.absencesByUuidIndex.set(a.uuid, a);
+      for (const a of this.absencesById().values()) this.absencesByUuidIndex.set(a.uuid, a);
     }
     return this.absencesByUuidIndex.get(uuid);
   }
 
   private refreshAbsences(): void {
-    if (!this.absencesDirty) return;
-    const all = Array.from(this.absencesById.values()).sort((a, b) => a.id - b.id);
-    this.company.absences = all;
-    this.dayAbsenceList = all.filter((a) => this.typesById.get(a.typeId)?.unit === 'day');
-    this.hourAbsenceList = all.filter((a) => this.typesById.get(a.typeId)?.unit === 'hour');
-    this.absencesDirty = false;
+    if (this.absencesDirty) {
+      this.company.absences = Array.from(this.absencesById().values()).sort((a, b) => a.id - b.id);
+      this.absencesDirty = false;
+      this.listsStale = true;
+    }
+    if (this.listsStale) {
+      const all = this.company.absences;
+      this.dayAbsenceList = all.filter((a) => this.typesById.get(a.typeId)?.unit === 'day');
+      this.hourAbsenceList = all.filter((a) => this.typesById.get(a.typeId)?.unit === 'hour');
+      this.listsStale = false;
+    }
   }
 
   /** Every absence by ascending id. */
@@ -327,7 +343,7 @@ export class SandboxStore {
     for (const other of this.byId.values()) {
       if (other.supervisorId === id) this.update(other.id, { supervisor: null });
     }
-    for (const a of Array.from(this.absencesById.values())) {
+    for (const a of Array.from(this.absencesById().values())) {
       if (a.employeeId === id) this.removeAbsence(a);
     }
     this.orderedDirty = true;
@@ -358,7 +374,7 @@ export class SandboxStore {
       approvedAt: input.status === 'pending' ? null : now,
     };
     this.applyAbsence(a, input);
-    this.absencesById.set(a.id, a);
+    this.absencesById().set(a.id, a);
     this.absencesByUuidIndex?.set(a.uuid, a);
     this.absencesDirty = true;
     this.version++;
@@ -366,7 +382,7 @@ export class SandboxStore {
   }
 
   updateAbsence(id: number, patch: Partial<AbsenceInput>): Absence {
-    const a = this.absencesById.get(id);
+    const a = this.absencesById().get(id);
     if (!a) throw new SandboxInputError(`absence ${id} not found`, 404);
     const draft = { ...a };
     this.applyAbsence(draft, {
@@ -389,13 +405,13 @@ export class SandboxStore {
   }
 
   cancelAbsence(id: number): void {
-    const a = this.absencesById.get(id);
+    const a = this.absencesById().get(id);
     if (!a) throw new SandboxInputError(`absence ${id} not found`, 404);
     this.removeAbsence(a);
   }
 
   private removeAbsence(a: Absence): void {
-    this.absencesById.delete(a.id);
+    this.absencesById().delete(a.id);
     this.absencesByUuidIndex?.delete(a.uuid);
     this.absencesDirty = true;
     this.version++;

@@ -34,20 +34,31 @@ function lastSunday(year: number, month: number): number {
   return last.getUTCDate() - last.getUTCDay();
 }
 
-const dstByYear = new Map<number, [start: number, end: number]>();
+/** Per year: [start of year, start of next year, DST start, DST end], all UTC ms. */
+const yearTable = new Map<number, [number, number, number, number]>();
+
+function yearInfo(year: number): [number, number, number, number] {
+  let info = yearTable.get(year);
+  if (!info) {
+    info = [
+      Date.UTC(year, 0, 1),
+      Date.UTC(year + 1, 0, 1),
+      Date.UTC(year, 2, lastSunday(year, 2), 1),
+      Date.UTC(year, 9, lastSunday(year, 9), 1),
+    ];
+    yearTable.set(year, info);
+  }
+  return info;
+}
 
 /** Europe/Berlin offset in minutes at an instant (EU rule: 01:00 UTC on the last Sundays). */
 export function berlinOffsetMinutes(utcMs: number): number {
-  // Year by arithmetic, corrected at the edges: no Date object on this hot path.
+  // Year by arithmetic, corrected at the edges from a table: no Date object on this hot path.
   let year = 1970 + Math.floor(utcMs / 31_556_952_000);
-  if (utcMs < Date.UTC(year, 0, 1)) year -= 1;
-  else if (utcMs >= Date.UTC(year + 1, 0, 1)) year += 1;
-  let dst = dstByYear.get(year);
-  if (!dst) {
-    dst = [Date.UTC(year, 2, lastSunday(year, 2), 1), Date.UTC(year, 9, lastSunday(year, 9), 1)];
-    dstByYear.set(year, dst);
-  }
-  return utcMs >= dst[0] && utcMs < dst[1] ? 120 : 60;
+  let info = yearInfo(year);
+  if (utcMs < info[0]) info = yearInfo(--year);
+  else if (utcMs >= info[1]) info = yearInfo(++year);
+  return utcMs >= info[2] && utcMs < info[3] ? 120 : 60;
 }
 
 function pad(n: number, width = 2): string {
