@@ -30,6 +30,8 @@ export interface V2ClientOptions {
   absencePageSize: number;
   /** Parallel requests in the per-person and per-absence fan-outs. */
   concurrency: number;
+  /** Share of an announced refill rate the client allows itself (see the connector). */
+  paceSafety: number;
 }
 
 function v2List(body: unknown): V2List<unknown> {
@@ -84,14 +86,21 @@ export class PersonioV2Client {
     private readonly options: V2ClientOptions,
   ) {}
 
-  /** Follows x-ratelimit-* so the client paces at the rate Personio announces. */
+  /**
+   * Follows x-ratelimit-* so the client paces at the rate Personio announces, keeping the same
+   * margins as for v1 (one spare token, a slightly slower refill) against arrival jitter.
+   */
   private adopt(bucket: TokenBucket): (headers: Record<string, string>) => void {
     return (headers) => {
       const rate = Number(headers['x-ratelimit-replenish-rate']);
       const burst = Number(headers['x-ratelimit-burst-capacity']);
-      const remaining = headers['x-ratelimit-remaining'];
+      const left = Number(headers['x-ratelimit-remaining']);
       if (Number.isFinite(rate) && Number.isFinite(burst) && rate > 0 && burst > 0) {
-        bucket.adopt(burst, rate, remaining === undefined ? undefined : Number(remaining));
+        bucket.adopt(
+          Math.max(1, burst - 1),
+          rate * this.options.paceSafety,
+          Number.isFinite(left) ? Math.max(0, left - 1) : undefined,
+        );
       }
     };
   }

@@ -331,6 +331,7 @@ export class PersonioSession implements ConnectorSession {
           personPageSize: Math.min(50, o.personPageSize ?? 50),
           absencePageSize: Math.min(100, o.absencePageSize ?? 100),
           concurrency: o.concurrency ?? 4,
+          paceSafety: o.paceSafety ?? 0.98,
         },
       );
     }
