@@ -291,6 +291,41 @@ describe('PersonioHttpClient (scripted server, fake clock)', () => {
     await c.close();
   });
 
+  it('paces /v1/auth under 60 per minute and keeps a 60 s cool-down after an auth 429', async () => {
+    handler = personio((_req, res) => send(res, 200, employeesPage(0, 1, 100)));
+    const time = fakeTime();
+    const c = new PersonioConnector({ baseUrl: url, clock: time.clock, sleep: time.sleep });
+    const start = time.clock();
+    for (let i = 0; i < 60; i++) {
+      await c.verify({ clientId: `papi-c-${i}`, clientSecret: 's' }, { apiVersion: 'v1' });
+    }
+    expect(authCalls).toBe(60);
+    expect(time.clock() - start).toBeLessThan(60_000);
+    await c.verify({ clientId: 'papi-c-60', clientSecret: 's' }, { apiVersion: 'v1' });
+    // The 61st token request waited until the first one left the window.
+    expect(time.clock() - start).toBeGreaterThanOrEqual(60_000);
+    await c.close();
+
+    authCalls = 0;
+    let refused = 1;
+    handler = (req, res) => {
+      if (req.url?.endsWith('/v1/auth') && refused-- > 0) {
+        return send(res, 429, {
+          success: false,
+          error: { code: 429, message: 'Too Many Requests' },
+        });
+      }
+      personio((_r, rs) => send(rs, 200, employeesPage(0, 1, 100)))(req, res, '');
+    };
+    const t2 = fakeTime();
+    const c2 = new PersonioConnector({ baseUrl: url, clock: t2.clock, sleep: t2.sleep });
+    const before = t2.clock();
+    await c2.verify(CREDENTIALS, { apiVersion: 'v1' });
+    expect(authCalls).toBe(1);
+    expect(t2.clock() - before).toBeGreaterThanOrEqual(60_000);
+    await c2.close();
+  });
+
   it('never lets a secret or token into an error, even when Personio echoes them', async () => {
     handler = (req, res, body) => {
       if (req.url?.endsWith('/v1/auth')) {

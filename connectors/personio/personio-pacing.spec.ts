@@ -15,11 +15,11 @@ describe('client-side pacing under the sandbox rate limits (real clock)', () => 
   beforeAll(async () => {
     sb = await startSandbox({
       seed: 3,
-      employees: 36,
+      employees: 24,
       referenceDate: '2026-06-15',
       absencesPerEmployee: 0,
       // Real Personio figures for v1; a small v2 bucket so the fan-out must be paced.
-      rateLimits: { v2: { persons: { capacity: 8, refillPerSecond: 20 } } },
+      rateLimits: { v2: { persons: { capacity: 8, refillPerSecond: 10 } } },
     });
     credential = sb.credentials[0] as CredentialInfo;
   });
@@ -28,8 +28,8 @@ describe('client-side pacing under the sandbox rate limits (real clock)', () => 
     await sb.close();
   });
 
-  it('v1: 19 requests against a 15-request burst and 5/s refill, no 429', async () => {
-    const connector = new PersonioConnector({ baseUrl: sb.url, employeePageSize: 2 });
+  it('v1: 25 requests against a 15-request burst and 5/s refill, no 429', async () => {
+    const connector = new PersonioConnector({ baseUrl: sb.url, employeePageSize: 1 });
     const session = connector.session(
       { clientId: credential.clientId, clientSecret: credential.clientSecret },
       { apiVersion: 'v1' },
