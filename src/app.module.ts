@@ -13,6 +13,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { ConnectModule } from './connect/connect.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { DocsModule } from './docs/docs.module';
+import { ProvidersModule } from './providers/providers.module';
 import { TokensModule } from './tokens/tokens.module';
 import { VaultModule } from './vault/vault.module';
 import { HealthModule } from './health/health.module';
@@ -37,6 +38,7 @@ export class AppModule {
         HealthModule,
         DocsModule,
         VaultModule,
+        ProvidersModule,
         ApplicationsModule,
         TokensModule,
         ConnectionsModule,

@@ -292,6 +292,53 @@ export interface paths {
     patch: operations['updateConnection'];
     trace?: never;
   };
+  '/connect/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The link token (32 random bytes, base64url). Only its SHA-256 is stored. */
+        token: string;
+      };
+      cookie?: never;
+    };
+    /**
+     * The form where the admin enters Personio credentials
+     * @description Sets a SameSite=Strict CSRF cookie that the form's hidden field must match.
+     */
+    get: operations['showConnectPage'];
+    put?: never;
+    /**
+     * Check the credentials against Personio and connect
+     * @description 200: connected (credentials vaulted, link consumed, `connection.connected` emitted).
+     *     400: wrong credentials (a failed try; the link locks after 10) or attributes the
+     *     application needs are not readable (named, with where to enable them).
+     *     403: CSRF check failed (the link stays valid). 503: Personio unreachable, nothing saved.
+     */
+    post: operations['submitConnectPage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/assets/connect.css': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The connect page's stylesheet */
+    get: operations['getConnectStylesheet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -624,6 +671,34 @@ export interface components {
       };
       content: {
         'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description An HTML page (strict CSP, no-referrer, no-store, not frameable). */
+    Html: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/html': string;
+      };
+    };
+    /** @description The same neutral page for unknown, expired, used and locked links. */
+    LinkGone: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/html': string;
+      };
+    };
+    /** @description Too many requests from this address; `Retry-After` says when to try again. */
+    HtmlRateLimited: {
+      headers: {
+        'Retry-After'?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        'text/html': string;
       };
     };
     /** @description No route matches the method and path. */
@@ -1148,6 +1223,72 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+    };
+  };
+  showConnectPage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The link token (32 random bytes, base64url). Only its SHA-256 is stored. */
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Html'];
+      410: components['responses']['LinkGone'];
+      429: components['responses']['HtmlRateLimited'];
+    };
+  };
+  submitConnectPage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The link token (32 random bytes, base64url). Only its SHA-256 is stored. */
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          csrf: string;
+          client_id: string;
+          /** Format: password */
+          client_secret: string;
+        };
+      };
+    };
+    responses: {
+      200: components['responses']['Html'];
+      400: components['responses']['Html'];
+      403: components['responses']['Html'];
+      410: components['responses']['LinkGone'];
+      429: components['responses']['HtmlRateLimited'];
+      503: components['responses']['Html'];
+    };
+  };
+  getConnectStylesheet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSS. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/css': string;
+        };
+      };
     };
   };
 }

@@ -103,6 +103,23 @@ class EnvironmentVariables {
   )
   VAULT_KEYS?: string;
 
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PERSONIO_BASE_URL: string = 'https://api.personio.de';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'PERSONIO_PARTNER_ID must be UPPER_SNAKE_CASE' })
+  PERSONIO_PARTNER_ID?: string;
+
+  @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'PERSONIO_APP_ID must be UPPER_SNAKE_CASE' })
+  PERSONIO_APP_ID: string = 'HRIS_GATEWAY';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  CONNECT_RATE_LIMIT_PER_MINUTE: number = 60;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -130,6 +147,13 @@ export class AppConfig {
     readonly adminToken: string | undefined,
     /** The vault's key ring as configured ("v2:key,v1:key"); unset means the dev key file. */
     readonly vaultKeys: string | undefined,
+    readonly personio: {
+      readonly baseUrl: string;
+      readonly partnerId?: string;
+      readonly appId: string;
+    },
+    /** Requests per minute and client IP on the connect-link routes. */
+    readonly connectRateLimitPerMinute: number,
   ) {}
 
   get isProduction(): boolean {
@@ -203,5 +227,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     vars.SHUTDOWN_TIMEOUT_MS,
     vars.ADMIN_TOKEN,
     vars.VAULT_KEYS,
+    {
+      baseUrl: vars.PERSONIO_BASE_URL.replace(/\/+$/, ''),
+      partnerId: vars.PERSONIO_PARTNER_ID,
+      appId: vars.PERSONIO_APP_ID,
+    },
+    vars.CONNECT_RATE_LIMIT_PER_MINUTE,
   );
 }

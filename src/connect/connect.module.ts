@@ -3,13 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionsDataModule } from '../connections/connections-data.module';
 import { EventsModule } from '../events/events.module';
 import { ConnectSessionEntity } from './connect-session.entity';
+import { ConnectPageController } from './connect-page.controller';
+import { ConnectPageService } from './connect-page.service';
 import { ConnectSessionsController } from './connect-sessions.controller';
 import { ConnectSessionsRepository } from './connect-sessions.repository';
 import { ConnectSessionsService } from './connect-sessions.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectSessionEntity]), ConnectionsDataModule, EventsModule],
-  controllers: [ConnectSessionsController],
-  providers: [ConnectSessionsRepository, ConnectSessionsService],
+  controllers: [ConnectSessionsController, ConnectPageController],
+  providers: [ConnectSessionsRepository, ConnectSessionsService, ConnectPageService],
 })
 export class ConnectModule {}

@@ -24,9 +24,6 @@ import {
 import { expectContract } from '../support/contract';
 import { startTestGateway, TEST_VAULT_KEYS, type TestGateway } from '../support/gateway';
 
-// The test gateway listens on PORT=0, so its default PUBLIC_URL (the issuer) is this.
-const ISSUER = 'http://localhost:0';
-
 describe('access tokens (e2e)', () => {
   let gateway: TestGateway;
   let app: TestApplication;
@@ -60,7 +57,7 @@ describe('access tokens (e2e)', () => {
 
   const now = (): number => Math.floor(Date.now() / 1000);
   const validClaims = (): Record<string, unknown> => ({
-    iss: ISSUER,
+    iss: gateway.url,
     aud: 'hris-gateway',
     sub: app.id,
     scope: 'connections:write',
@@ -108,7 +105,7 @@ describe('access tokens (e2e)', () => {
     expect((jwks.body.keys as JWK[]).map((k) => k.kid)).toContain(header.kid);
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks.body as { keys: JWK[] }), {
       audience: 'hris-gateway',
-      issuer: ISSUER,
+      issuer: gateway.url,
     });
     expect(payload).toMatchObject({ sub: app.id, scope: 'connections:write events:read', ver: 1 });
     expect(typeof payload.jti).toBe('string');

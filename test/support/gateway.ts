@@ -7,6 +7,7 @@ import { startGateway, type Gateway } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
 import { createRootLogger } from '../../src/common/logging/logger';
 import { createMigratedDatabase, type TestDatabase } from './database';
+import { freePort } from './global-setup';
 
 /** A fixed test key ring, so no dev key file is written into the checkout. */
 export const TEST_VAULT_KEYS = `test1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -28,10 +29,13 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       done();
     },
   });
+  // A known port, so PUBLIC_URL (token issuer, connect links, the page's origin check) is real.
+  const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     VAULT_KEYS: TEST_VAULT_KEYS,
