@@ -93,9 +93,8 @@ describe('route x scope x tenant matrix (e2e, from the OpenAPI document)', () =>
     path: string,
     body?: Record<string, unknown>,
   ): request.Test => {
-    const req = request(gateway.url)
-      [op.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path)
-      .set('Authorization', `Bearer ${token}`);
+    const method = op.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+    const req = request(gateway.url)[method](path).set('Authorization', `Bearer ${token}`);
     return body ? req.send(body) : req;
   };
 
