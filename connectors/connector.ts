@@ -118,6 +118,8 @@ export interface VerifyResult {
   /** Which API generation this connection will use (`v1`, `v2`). */
   apiVersion: string;
   areas: string[];
+  /** Head count when the provider says it cheaply (Personio v1 `total_elements`), else null. */
+  employeeCount: number | null;
 }
 
 /** Counters of one session (a sync run): what the run record shows. */

@@ -150,6 +150,7 @@ describe('PersonioConnector against the sandbox', () => {
     expect(await auto.verify()).toEqual({
       apiVersion: 'v2',
       areas: ['absences', 'employees', 'org_units'],
+      employeeCount: null,
     });
     // The restricted credential may read persons only: no org-unit or absence scope on v2.
     const limited = connector.session({
@@ -168,7 +169,11 @@ describe('PersonioConnector against the sandbox', () => {
       { clientId: full.clientId, clientSecret: full.clientSecret },
       { apiVersion: 'v1' },
     );
-    expect((await forced.verify()).apiVersion).toBe('v1');
+    expect(await forced.verify()).toEqual({
+      apiVersion: 'v1',
+      areas: ['absences', 'employees', 'org_units'],
+      employeeCount: sb.state.store.employees().length,
+    });
   });
 
   it('names attributes the whitelist hides, in words an admin understands', async () => {

@@ -342,8 +342,9 @@ export class PersonioSession implements ConnectorSession {
     const version = await this.apiVersion();
     const grant = await this.connector.auth.grant(version, this.credentials, this.run);
     // One small read proves the token is accepted for employee data, not just issued.
+    let employeeCount: number | null = null;
     if (version === 'v1') {
-      await this.connector.http.send({
+      const answer = await this.connector.http.send({
         method: 'GET',
         path: '/v1/company/employees',
         query: [
@@ -355,6 +356,9 @@ export class PersonioSession implements ConnectorSession {
         auth: this.connector.auth.bearer('v1', this.credentials),
         area: 'employees',
       });
+      const total = (answer.body as { metadata?: { total_elements?: unknown } } | null)?.metadata
+        ?.total_elements;
+      employeeCount = typeof total === 'number' ? total : null;
     } else {
       await this.connector.http.send({
         method: 'GET',
@@ -366,7 +370,7 @@ export class PersonioSession implements ConnectorSession {
         area: 'employees',
       });
     }
-    return { apiVersion: version, areas: areasOf(grant.scopes) };
+    return { apiVersion: version, areas: areasOf(grant.scopes), employeeCount };
   }
 
   private definitions(): Promise<V1AttributeDefinition[]> {
