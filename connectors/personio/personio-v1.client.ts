@@ -53,7 +53,7 @@ function count(value: unknown, what: string): number {
 
 /** Ids as small as possible in the per-read id set: numbers when they are (v1 ids are). */
 function idKey(id: string): string | number {
-  return /^\d{1,15}$/.test(id) ? Number(id) : id;
+  return /^[1-9]\d{0,14}$/.test(id) ? Number(id) : id;
 }
 
 function addDays(day: string, days: number): string {
