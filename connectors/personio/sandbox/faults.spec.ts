@@ -138,19 +138,6 @@ describe('fault injection', () => {
     expect(again.body._meta.links.next?.href).not.toBe(again.body._meta.links.self.href);
   });
 
-  it('a v1 page that repeats the last record of the page before', async () => {
-    sb.control.addFault({ kind: 'duplicate-record', path: '/v1/company/employees', page: 2 });
-    const first = await get<V1Page>(employees(0), v1);
-    const second = await get<V1Page>(employees(10), v1);
-    expect(second.body.data).toHaveLength(11);
-    expect(second.body.data[0]).toEqual(first.body.data[9]);
-    expect((await get<V1Page>(employees(10), v1)).body.data).toHaveLength(10);
-    sb.control.addFault({ kind: 'duplicate-record', path: '/v1/company/time-offs', page: 2 });
-    const t1 = await get<V1Page>(`${sb.url}/v1/company/time-offs?limit=5&offset=1`, v1);
-    const t2 = await get<V1Page>(`${sb.url}/v1/company/time-offs?limit=5&offset=2`, v1);
-    expect(t2.body.data[0]).toEqual(t1.body.data[4]);
-  });
-
   it('faults can be managed over the HTTP control API', async () => {
     const added = await call<{ id: string }>(`${sb.url}/_sandbox/faults`, {
       method: 'POST',

@@ -1,8 +1,8 @@
 /**
  * Owns fault injection: rules registered by tests (latency, 429 bursts, 5xx on the Nth request
  * or on page N, malformed or truncated bodies, connection resets, slow bodies, a wrong
- * `total_elements`, a v2 `next` link repeating the page, a v1 page that repeats the previous
- * page's last record) and the decision which rules fire for a request. It never writes to a
+ * `total_elements`, a v2 `next` link repeating the page) and the decision which rules fire for
+ * a request. It never writes to a
  * socket; the server carries out what `decide` returns.
  */
 
@@ -15,8 +15,7 @@ export type FaultKind =
   | 'connection-reset'
   | 'slow-body'
   | 'total-elements'
-  | 'repeat-cursor'
-  | 'duplicate-record';
+  | 'repeat-cursor';
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -122,7 +121,6 @@ const KINDS: readonly FaultKind[] = [
   'slow-body',
   'total-elements',
   'repeat-cursor',
-  'duplicate-record',
 ];
 
 function validate(input: FaultRuleInput): void {

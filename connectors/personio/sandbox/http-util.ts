@@ -15,8 +15,6 @@ export interface SandboxResponse {
   page?: number;
   /** The body is known to be pure ASCII (v1 employee pages): no byte counting needed. */
   ascii?: boolean;
-  /** v1 lists: the JSON of the record just before this page, for the duplicate-record fault. */
-  previousRecord?: () => string | null;
 }
 
 export function jsonText(

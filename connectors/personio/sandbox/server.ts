@@ -168,17 +168,6 @@ async function write(
           out = { ...out, body: JSON.stringify(page) };
         }
         break;
-      case 'duplicate-record': {
-        // The last record of the previous page comes again first (seen on v1 time-offs).
-        const item = out.previousRecord?.() ?? null;
-        if (item !== null && typeof out.body === 'string') {
-          const body = out.body.includes('"data":[]')
-            ? out.body.replace('"data":[]', `"data":[${item}]`)
-            : out.body.replace('"data":[', `"data":[${item},`);
-          out = { ...out, body };
-        }
-        break;
-      }
       case 'total-elements':
         if (typeof out.body === 'string') {
           out = {
