@@ -342,23 +342,9 @@ export class PersonioSession implements ConnectorSession {
     const version = await this.apiVersion();
     const grant = await this.connector.auth.grant(version, this.credentials, this.run);
     // One small read proves the token is accepted for employee data, not just issued.
-    let employeeCount: number | null = null;
+    let employeeCount: number | null;
     if (version === 'v1') {
-      const answer = await this.connector.http.send({
-        method: 'GET',
-        path: '/v1/company/employees',
-        query: [
-          ['limit', '1'],
-          ['offset', '0'],
-        ],
-        pacers: [this.v1PerIp, this.connector.pacersFor(this.credentials).v1Employees],
-        run: this.run,
-        auth: this.connector.auth.bearer('v1', this.credentials),
-        area: 'employees',
-      });
-      const total = (answer.body as { metadata?: { total_elements?: unknown } } | null)?.metadata
-        ?.total_elements;
-      employeeCount = typeof total === 'number' ? total : null;
+      employeeCount = await this.v1EmployeeCount();
     } else {
       await this.connector.http.send({
         method: 'GET',
@@ -369,8 +355,33 @@ export class PersonioSession implements ConnectorSession {
         auth: this.connector.auth.bearer('v2', this.credentials),
         area: 'employees',
       });
+      // v2 lists carry no total; the same credentials read v1, whose metadata has one. A
+      // credential without v1 access just gets no count (the first sync will know it).
+      employeeCount = await this.v1EmployeeCount().catch((error: unknown) => {
+        if (error instanceof ConnectorError) return null;
+        throw error;
+      });
     }
     return { apiVersion: version, areas: areasOf(grant.scopes), employeeCount };
+  }
+
+  /** `metadata.total_elements` of a one-record v1 employees page. */
+  private async v1EmployeeCount(): Promise<number | null> {
+    const answer = await this.connector.http.send({
+      method: 'GET',
+      path: '/v1/company/employees',
+      query: [
+        ['limit', '1'],
+        ['offset', '0'],
+      ],
+      pacers: [this.v1PerIp, this.connector.pacersFor(this.credentials).v1Employees],
+      run: this.run,
+      auth: this.connector.auth.bearer('v1', this.credentials),
+      area: 'employees',
+    });
+    const total = (answer.body as { metadata?: { total_elements?: unknown } } | null)?.metadata
+      ?.total_elements;
+    return typeof total === 'number' ? total : null;
   }
 
   private definitions(): Promise<V1AttributeDefinition[]> {

@@ -69,17 +69,20 @@ export class ConnectPageService {
     const connection = await this.connections.findOne(application.id, session.connectionId);
     if (!connection) return { kind: 'gone' };
     const settings = effectiveSettings(application.defaultSettings, connection.settings);
-    const personio = this.providers.personio.session(credentials, {
+    const personio = this.providers.personioInteractive.session(credentials, {
       apiVersion: settings.personio_api_version,
     });
 
     let found: { count: number; complete: boolean };
     try {
-      await personio.verify();
+      const verified = await personio.verify();
       const missing = await personio.missingAttributes(application.requiredAttributes);
       if (missing.length > 0)
         return { kind: 'missing_attributes', messages: missing.map((m) => m.message) };
-      found = await countEmployees(personio);
+      found =
+        verified.employeeCount === null
+          ? await countEmployees(personio)
+          : { count: verified.employeeCount, complete: true };
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
       switch (error.code) {
@@ -174,9 +177,9 @@ function continueUrl(session: ConnectSessionEntity, connectionId: string): strin
   return url.toString();
 }
 
-/** "email" -> "Email", "weekly_working_hours" -> "Weekly working hours", "custom:Budget" -> "Budget (custom attribute)". */
+/** "email" -> "Email", "team_id" -> "Team", "custom:Budget" -> "Budget (custom attribute)". */
 export function describeField(field: string): string {
   if (field.startsWith('custom:')) return `${field.slice('custom:'.length)} (custom attribute)`;
-  const words = field.replace(/_/g, ' ');
+  const words = field.replace(/_id$/, '').replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -4,23 +4,36 @@
  * connector instance per process: it owns the HTTP pool, token cache and pacing per credential.
  */
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PersonioConnector } from '../../connectors/personio/personio.connector';
+import { PersonioConnector, TokenCache } from '../../connectors/personio/personio.connector';
 import { AppConfig } from '../config/app-config';
 
 @Injectable()
 export class Providers implements OnApplicationShutdown {
+  /** For syncs: patient, retries through Personio's bad minutes within a run's budget. */
   readonly personio: PersonioConnector;
+  /**
+   * For checks a person waits on (the connect page, a connection's Test): a few quick retries,
+   * then an honest "try again" rather than a spinner for minutes.
+   */
+  readonly personioInteractive: PersonioConnector;
 
   constructor(config: AppConfig) {
-    this.personio = new PersonioConnector({
+    const base = {
       baseUrl: config.personio.baseUrl,
       partnerId: config.personio.partnerId,
       appId: config.personio.appId,
+      tokenCache: new TokenCache(),
+    };
+    this.personio = new PersonioConnector(base);
+    this.personioInteractive = new PersonioConnector({
+      ...base,
+      retry: { maxAttempts: 2, maxDelayMs: 2_000, budgetPerRun: 4 },
+      timeouts: { totalMs: 15_000, headersMs: 10_000, bodyMs: 10_000 },
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.personio.close();
+    await Promise.all([this.personio.close(), this.personioInteractive.close()]);
   }
 }
 
