@@ -138,6 +138,26 @@ describe('fault injection', () => {
     expect(again.body._meta.links.next?.href).not.toBe(again.body._meta.links.self.href);
   });
 
+  it('a body-rewriting fault on a v1 page keeps non-ASCII names intact (UTF-8, not Latin-1)', async () => {
+    const clean = await get<V1Page>(employees(0), v1);
+    const id = clean.body.data[0]?.attributes.id?.value as number;
+    // U+0131 is one byte as Latin-1 (0x31, "1"): a Latin-1 write still parses, wrongly.
+    sb.control.updateEmployee(id, { first_name: 'Zoë', last_name: 'Yılmaz' });
+    const expected = await get<V1Page>(employees(0), v1);
+    expect(expected.body.data[0]?.attributes.last_name?.value).toBe('Yılmaz');
+    // repeat-cursor re-serialises every 200 body, so the escapes become real characters.
+    sb.control.addFault({ kind: 'repeat-cursor', path: '/v1/company/employees', page: 1 });
+    const rewritten = await get<V1Page>(employees(0), v1);
+    expect(rewritten.status).toBe(200);
+    expect(rewritten.body.data[0]?.attributes.last_name?.value).toBe('Yılmaz');
+    expect(rewritten.body.data[0]?.attributes.first_name?.value).toBe('Zoë');
+    expect(rewritten.text.includes('Yılmaz')).toBe(true);
+    expect(rewritten.body).toEqual(expected.body);
+    expect(Number(rewritten.headers.get('content-length'))).toBe(
+      Buffer.byteLength(rewritten.text, 'utf8'),
+    );
+  });
+
   it('faults can be managed over the HTTP control API', async () => {
     const added = await call<{ id: string }>(`${sb.url}/_sandbox/faults`, {
       method: 'POST',

@@ -13,8 +13,6 @@ export interface SandboxResponse {
   body: string | Buffer;
   /** 1-based page number of a list answer, for page-targeted faults. */
   page?: number;
-  /** The body is known to be pure ASCII (v1 employee pages): no byte counting needed. */
-  ascii?: boolean;
 }
 
 export function jsonText(

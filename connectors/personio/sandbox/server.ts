@@ -129,6 +129,21 @@ export function dispatch(state: SandboxState, ctx: RequestContext): SandboxRespo
   return notFound(state, path);
 }
 
+/**
+ * A body as node should write it, with its length in bytes. The encoding follows what the text
+ * holds, never a flag set by the route that built it: faults rewrite bodies (a re-serialised v1
+ * page carries real non-ASCII characters where the route wrote `\\u` escapes), and a flag
+ * carried over would send them as Latin-1.
+ */
+function encoded(body: string | Buffer): { bytes: string | Buffer; length: number } {
+  if (typeof body !== 'string') return { bytes: body, length: body.length };
+  const length = Buffer.byteLength(body, 'utf8');
+  // Pure ASCII (every unfaulted v1 employee page) has one byte per UTF-16 unit. Its Latin-1
+  // encoding is then the same bytes and a plain copy, and a Buffer skips node's string path.
+  // Anything else goes to the socket as a string: node encodes it as UTF-8 into the write.
+  return { bytes: length === body.length ? Buffer.from(body, 'latin1') : body, length };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -197,20 +212,12 @@ async function write(
     }
   }
   if (mode === 'normal') {
-    // Strings go to the socket as they are: node encodes them straight into the write request.
-    if (typeof out.body === 'string' && out.ascii) {
-      // Latin-1 of pure ASCII is a plain copy; handing node a Buffer skips its string path.
-      const bytes = Buffer.from(out.body, 'latin1');
-      res.writeHead(out.status, { ...out.headers, 'content-length': String(bytes.length) });
-      res.end(bytes);
-      return;
-    }
-    const length = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.length;
+    const { bytes, length } = encoded(out.body);
     res.writeHead(out.status, { ...out.headers, 'content-length': String(length) });
-    res.end(out.body);
+    res.end(bytes);
     return;
   }
-  const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
+  const body = typeof out.body === 'string' ? Buffer.from(out.body, 'utf8') : out.body;
   const headers = { ...out.headers, 'content-length': String(body.length) };
   res.writeHead(out.status, headers);
   if (mode === 'truncate') {

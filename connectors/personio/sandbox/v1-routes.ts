@@ -200,7 +200,6 @@ function listEmployees(
   out = parts.join('');
   const res = jsonText(200, out, { authorization: caller.authorization });
   res.page = currentPage + 1;
-  res.ascii = true;
   return res;
 }
 
