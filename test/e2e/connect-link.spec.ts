@@ -124,6 +124,22 @@ describe('connect link and page (e2e, Personio sandbox over HTTP)', () => {
       .set('Origin', 'https://evil.example')
       .send({ csrf: form.csrf, client_id: full.clientId, client_secret: full.clientSecret });
     expect(foreign.status).toBe(403);
+    const crossSite = await request(url.origin)
+      .post(url.pathname)
+      .type('form')
+      .set('Cookie', form.cookie as string)
+      .set('Sec-Fetch-Site', 'cross-site')
+      .send({ csrf: form.csrf, client_id: full.clientId, client_secret: full.clientSecret });
+    expect(crossSite.status).toBe(403);
+    // Under our no-referrer policy a browser's own form post says `Origin: null`.
+    const nullOrigin = await request(url.origin)
+      .post(url.pathname)
+      .type('form')
+      .set('Cookie', form.cookie as string)
+      .set('Origin', 'null')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .send({ csrf: form.csrf, client_id: full.clientId, client_secret: 'wrong' });
+    expect(nullOrigin.status).toBe(400);
     expect((await openLink(link.url)).status).toBe(200);
   });
 
