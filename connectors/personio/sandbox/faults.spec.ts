@@ -77,6 +77,28 @@ describe('fault injection', () => {
     expect(codes).toEqual([429, 429, 429, 200, 200]);
   });
 
+  it('a 429 with a chosen Retry-After, and without one unless the limiter option sends it', async () => {
+    sb.control.addFault({
+      kind: 'rate-limit',
+      path: '/v1/company/employees',
+      retryAfterSeconds: 7,
+    });
+    const chosen = await get(employees(), v1);
+    expect(chosen.status).toBe(429);
+    expect(chosen.headers.get('retry-after')).toBe('7');
+    sb.control.addFault({ kind: 'rate-limit', path: '/v2/persons', retryAfterSeconds: 0 });
+    const v2Answer = await get(`${sb.url}/v2/persons`, v2);
+    expect(v2Answer.status).toBe(429);
+    expect(v2Answer.headers.get('retry-after')).toBe('0');
+    sb.control.addFault({ kind: 'rate-limit', path: '/v1/company/employees' });
+    const plain = await get(employees(), v1);
+    expect(plain.status).toBe(429);
+    expect(plain.headers.get('retry-after')).toBeNull();
+    expect(() => sb.control.addFault({ kind: 'rate-limit', retryAfterSeconds: 1.5 })).toThrow(
+      'retryAfterSeconds must be a non-negative integer',
+    );
+  });
+
   it('latency delays only the matching request', async () => {
     sb.control.addFault({ kind: 'latency', delayMs: 400, path: '/v1/company/time-off-types' });
     expect((await get(`${sb.url}/v1/company/time-offs`, v1)).status).toBe(200);
@@ -156,6 +178,19 @@ describe('fault injection', () => {
     expect(Number(rewritten.headers.get('content-length'))).toBe(
       Buffer.byteLength(rewritten.text, 'utf8'),
     );
+  });
+
+  it('a v1 page that repeats the last record of the page before', async () => {
+    sb.control.addFault({ kind: 'duplicate-record', path: '/v1/company/employees', page: 2 });
+    const first = await get<V1Page>(employees(0), v1);
+    const second = await get<V1Page>(employees(10), v1);
+    expect(second.body.data).toHaveLength(11);
+    expect(second.body.data[0]).toEqual(first.body.data[9]);
+    expect((await get<V1Page>(employees(10), v1)).body.data).toHaveLength(10);
+    sb.control.addFault({ kind: 'duplicate-record', path: '/v1/company/time-offs', page: 2 });
+    const t1 = await get<V1Page>(`${sb.url}/v1/company/time-offs?limit=5&offset=1`, v1);
+    const t2 = await get<V1Page>(`${sb.url}/v1/company/time-offs?limit=5&offset=2`, v1);
+    expect(t2.body.data[0]).toEqual(t1.body.data[4]);
   });
 
   it('faults can be managed over the HTTP control API', async () => {

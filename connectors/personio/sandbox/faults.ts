@@ -1,8 +1,8 @@
 /**
  * Owns fault injection: rules registered by tests (latency, 429 bursts, 5xx on the Nth request
  * or on page N, malformed or truncated bodies, connection resets, slow bodies, a wrong
- * `total_elements`, a v2 `next` link repeating the page) and the decision which rules fire for
- * a request. It never writes to a
+ * `total_elements`, a v2 `next` link repeating the page, a v1 page that repeats the previous
+ * page's last record) and the decision which rules fire for a request. It never writes to a
  * socket; the server carries out what `decide` returns.
  */
 
@@ -15,7 +15,8 @@ export type FaultKind =
   | 'connection-reset'
   | 'slow-body'
   | 'total-elements'
-  | 'repeat-cursor';
+  | 'repeat-cursor'
+  | 'duplicate-record';
 
 export interface FaultRuleInput {
   kind: FaultKind;
@@ -34,6 +35,11 @@ export interface FaultRuleInput {
   status?: number;
   /** total-elements: the value to report instead of the true one. */
   totalElements?: number;
+  /**
+   * rate-limit: the `Retry-After` value in seconds, always sent when given. Without it the 429
+   * says 1 s, and only when the `retryAfterHeader` rate-limit option is on (as the real limiter).
+   */
+  retryAfterSeconds?: number;
 }
 
 export interface FaultRule extends Required<Pick<FaultRuleInput, 'kind'>> {
@@ -121,11 +127,21 @@ const KINDS: readonly FaultKind[] = [
   'slow-body',
   'total-elements',
   'repeat-cursor',
+  'duplicate-record',
 ];
 
 function validate(input: FaultRuleInput): void {
   if (!KINDS.includes(input.kind)) throw new Error(`unknown fault kind ${String(input.kind)}`);
-  for (const key of ['nth', 'page', 'times', 'delayMs', 'status', 'totalElements'] as const) {
+  const numeric = [
+    'nth',
+    'page',
+    'times',
+    'delayMs',
+    'status',
+    'totalElements',
+    'retryAfterSeconds',
+  ] as const;
+  for (const key of numeric) {
     const v = input[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
       throw new Error(`${key} must be a non-negative integer`);

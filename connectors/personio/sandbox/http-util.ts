@@ -13,6 +13,8 @@ export interface SandboxResponse {
   body: string | Buffer;
   /** 1-based page number of a list answer, for page-targeted faults. */
   page?: number;
+  /** v1 lists: the JSON of the record just before this page, for the duplicate-record fault. */
+  previousRecord?: () => string | null;
 }
 
 export function jsonText(

@@ -169,9 +169,14 @@ async function write(
       case 'status':
         out = errorFor(state, path, input.status ?? 500);
         break;
-      case 'rate-limit':
-        out = tooMany(state, path, { allowed: false, retryAfterSeconds: 1 });
+      case 'rate-limit': {
+        // As the limiter answers: Retry-After only where the option sends it, unless the rule
+        // names a value, which is then always sent.
+        const seconds = input.retryAfterSeconds;
+        out = tooMany(state, path, { allowed: false, retryAfterSeconds: seconds ?? 1 });
+        if (seconds !== undefined) out.headers['retry-after'] = String(seconds);
         break;
+      }
       case 'repeat-cursor':
         // A v2 `next` link pointing back at the page just served (seen in 2024) [REFERENCE 4.2].
         if (typeof out.body === 'string' && out.status === 200) {
@@ -183,6 +188,17 @@ async function write(
           out = { ...out, body: JSON.stringify(page) };
         }
         break;
+      case 'duplicate-record': {
+        // The last record of the previous page comes again first (seen on v1 time-offs).
+        const item = out.previousRecord?.() ?? null;
+        if (item !== null && typeof out.body === 'string') {
+          const body = out.body.includes('"data":[]')
+            ? out.body.replace('"data":[]', () => `"data":[${item}]`)
+            : out.body.replace('"data":[', () => `"data":[${item},`);
+          out = { ...out, body };
+        }
+        break;
+      }
       case 'total-elements':
         if (typeof out.body === 'string') {
           out = {

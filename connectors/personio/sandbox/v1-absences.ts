@@ -267,6 +267,8 @@ export function v1TimeOffs(
     `,"offset":${offsetParam ?? 0},"limit":${limit},"data":[${items.join(',')}]}`;
   const res = jsonText(200, body);
   res.page = page;
+  const before = matching[(page - 1) * limit - 1];
+  res.previousRecord = () => (before ? timeOffJson(state, ctx, credential, before) : null);
   return res;
 }
 
@@ -378,5 +380,7 @@ export function v1AbsencePeriods(
     `,"offset":${offsetParam ?? 0},"limit":${limit},"data":[${items.join(',')}]}`;
   const res = jsonText(200, body);
   res.page = page;
+  const before = matching[first - 1];
+  res.previousRecord = () => (before ? periodJson(state, ctx, credential, before) : null);
   return res;
 }

@@ -200,6 +200,8 @@ function listEmployees(
   out = parts.join('');
   const res = jsonText(200, out, { authorization: caller.authorization });
   res.page = currentPage + 1;
+  const before = pageItems === matching ? undefined : matching[offset - 1];
+  res.previousRecord = () => (before ? state.catalog.employee(before, specs, sctx) : null);
   return res;
 }
 
