@@ -45,6 +45,8 @@ export async function startGateway(
     );
     app.useLogger(app.get(NestPinoLogger));
     app.disable('x-powered-by');
+    // Without trusted proxies, the client IP is the socket's: X-Forwarded-For cannot be forged.
+    app.set('trust proxy', config.trustProxyHops);
     // First middleware: every answer, even a body-parser failure, carries the request id.
     app.use(assignRequestId);
     app.use(helmet(securityHeaders(config)));

@@ -53,7 +53,7 @@ export interface TokenGrant {
 const REFRESH_EARLY_MS = 3_600_000;
 
 function secretFingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
+  return createHash('sha256').update(secret).digest('hex');
 }
 
 export class PersonioAuth {

@@ -41,11 +41,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VAULT_KEYS: required/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'http://hr.example.com' }),
+    ).toThrow(/PUBLIC_URL: must be an https/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', PERSONIO_BASE_URL: 'http://api.personio.de' }),
+    ).toThrow(/PERSONIO_BASE_URL: must be https/);
     const config = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u:p@db:5432/gw',
       ADMIN_TOKEN: 'a'.repeat(32),
       VAULT_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
+      PUBLIC_URL: 'https://hr.example.com',
     });
     expect(config.database.url).toBe('postgres://u:p@db:5432/gw');
   });

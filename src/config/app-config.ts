@@ -114,6 +114,13 @@ class EnvironmentVariables {
   @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'PERSONIO_APP_ID must be UPPER_SNAKE_CASE' })
   PERSONIO_APP_ID: string = 'HRIS_GATEWAY';
 
+  /** Express "trust proxy": how many proxies in front set X-Forwarded-For (0: none). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY_HOPS: number = 0;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -154,6 +161,8 @@ export class AppConfig {
     },
     /** Requests per minute and client IP on the connect-link routes. */
     readonly connectRateLimitPerMinute: number,
+    /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP. */
+    readonly trustProxyHops: number,
   ) {}
 
   get isProduction(): boolean {
@@ -204,6 +213,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN: required when NODE_ENV=production');
   }
+  if (vars.NODE_ENV === 'production' && !vars.PUBLIC_URL?.startsWith('https://')) {
+    problems.push(
+      'PUBLIC_URL: must be an https:// URL when NODE_ENV=production (links and cookies depend on it)',
+    );
+  }
+  if (vars.NODE_ENV === 'production' && !vars.PERSONIO_BASE_URL.startsWith('https://')) {
+    problems.push(
+      'PERSONIO_BASE_URL: must be https:// when NODE_ENV=production (client secrets travel to it)',
+    );
+  }
   if (vars.NODE_ENV === 'production' && !vars.VAULT_KEYS) {
     problems.push(
       'VAULT_KEYS: required when NODE_ENV=production (the dev key file is for development only)',
@@ -233,5 +252,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       appId: vars.PERSONIO_APP_ID,
     },
     vars.CONNECT_RATE_LIMIT_PER_MINUTE,
+    vars.TRUST_PROXY_HOPS,
   );
 }

@@ -73,23 +73,28 @@ export class ConnectPageService {
       apiVersion: settings.personio_api_version,
     });
 
+    // The try is counted before Personio is asked, and given back unless Personio refused it.
+    const used = await this.sessions.reserveAttempt(session.id, MAX_FAILED_ATTEMPTS);
+    if (used === undefined) return { kind: 'gone' };
     let found: { count: number; complete: boolean };
     try {
       const verified = await personio.verify();
       const missing = await personio.missingAttributes(application.requiredAttributes);
-      if (missing.length > 0)
+      if (missing.length > 0) {
+        await this.sessions.refundAttempt(session.id);
         return { kind: 'missing_attributes', messages: missing.map((m) => m.message) };
+      }
       found =
         verified.employeeCount === null
           ? await countEmployees(personio)
           : { count: verified.employeeCount, complete: true };
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
+      if (error.code === 'AUTH_INVALID') {
+        return { kind: 'refused', attemptsLeft: Math.max(0, MAX_FAILED_ATTEMPTS - used) };
+      }
+      await this.sessions.refundAttempt(session.id);
       switch (error.code) {
-        case 'AUTH_INVALID': {
-          const failures = await this.sessions.countFailure(session.id);
-          return { kind: 'refused', attemptsLeft: Math.max(0, MAX_FAILED_ATTEMPTS - failures) };
-        }
         case 'PERMISSION_MISSING':
           return {
             kind: 'missing_attributes',
@@ -110,12 +115,16 @@ export class ConnectPageService {
           return { kind: 'unavailable' };
       }
     }
+    await this.sessions.refundAttempt(session.id);
 
+    // Lock order: connection, then session (as deleting a connection does), so the two never deadlock.
     const stored = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.sessions.lockByTokenHash(session.tokenHash, manager);
-      if (!locked || !isUsable(locked)) return false;
       const row = await this.connections.lockOne(application.id, session.connectionId, manager);
-      if (!row || !(await this.sessions.consume(locked.id, manager))) return false;
+      if (!row || row.status === 'disabled') return false;
+      const locked = await this.sessions.lockByTokenHash(session.tokenHash, manager);
+      if (!locked || !isUsable(locked) || !(await this.sessions.consume(locked.id, manager)))
+        return false;
+      await this.sessions.consumeOthers(row.id, locked.id, manager);
       await this.connections.update(
         application.id,
         row.id,

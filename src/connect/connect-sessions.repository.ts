@@ -36,12 +36,26 @@ export class ConnectSessionsRepository {
       .getOne();
   }
 
-  async countFailure(sessionId: string): Promise<number> {
+  /**
+   * Counts a try before it is made, atomically, so concurrent submits cannot exceed the limit;
+   * returns the tries used, or undefined when the link is no longer usable.
+   */
+  async reserveAttempt(sessionId: string, maxAttempts: number): Promise<number | undefined> {
     const [rows] = await this.rows.query<[Array<{ failed_attempts: number }>, number]>(
-      `UPDATE connect_sessions SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts`,
+      `UPDATE connect_sessions SET failed_attempts = failed_attempts + 1
+       WHERE id = $1 AND failed_attempts < $2 AND consumed_at IS NULL AND expires_at > now()
+       RETURNING failed_attempts`,
+      [sessionId, maxAttempts],
+    );
+    return rows[0]?.failed_attempts;
+  }
+
+  /** Gives a reserved try back: it did not fail on the credentials. */
+  async refundAttempt(sessionId: string): Promise<void> {
+    await this.rows.query(
+      `UPDATE connect_sessions SET failed_attempts = failed_attempts - 1 WHERE id = $1 AND failed_attempts > 0`,
       [sessionId],
     );
-    return rows[0]?.failed_attempts ?? 0;
   }
 
   async consume(sessionId: string, manager: EntityManager): Promise<boolean> {
@@ -50,5 +64,21 @@ export class ConnectSessionsRepository {
       [sessionId],
     );
     return count === 1;
+  }
+
+  /**
+   * Closes every other open link of a connection once credentials are in: single use applies
+   * to the connection, so an older link sent earlier cannot later replace these credentials.
+   */
+  async consumeOthers(
+    connectionId: string,
+    keptSessionId: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE connect_sessions SET consumed_at = now()
+       WHERE connection_id = $1 AND id <> $2 AND consumed_at IS NULL`,
+      [connectionId, keptSessionId],
+    );
   }
 }

@@ -80,6 +80,8 @@ export class ConnectSessionsService {
       Date.now() + (input.expires_in ?? DEFAULT_LINK_LIFETIME_SECONDS) * 1000,
     );
     return this.dataSource.transaction(async (manager) => {
+      // Two requests creating the same new customer at once: the partial unique index lets one
+      // win; the other answers 409 and its retry finds the connection.
       let connection = input.connection_id
         ? await this.connections.findOne(auth.applicationId, input.connection_id, manager)
         : await this.connections.findByCustomerRef(
@@ -94,14 +96,24 @@ export class ConnectSessionsService {
           'connection_id and customer_ref name different connections.',
         );
       }
-      connection ??= await this.connections.insert(
-        auth.applicationId,
-        {
-          customerRef: input.customer_ref as string,
-          settings: input.settings ? instanceToPlainSettings(input.settings) : {},
-        },
-        manager,
-      );
+      connection ??= await this.connections
+        .insert(
+          auth.applicationId,
+          {
+            customerRef: input.customer_ref as string,
+            settings: input.settings ? instanceToPlainSettings(input.settings) : {},
+          },
+          manager,
+        )
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === '23505') {
+            throw new ProblemException(
+              'conflict',
+              'A connection for this customer_ref was created at the same moment: retry.',
+            );
+          }
+          throw error;
+        });
       const session = await this.sessions.insert(
         auth.applicationId,
         {

@@ -93,6 +93,9 @@ export class ConnectionsService {
             'The connection has no credentials yet: send the admin a connect link.',
           );
         }
+        if (row.status === 'disabled') {
+          throw new ProblemException('conflict', 'The connection is disabled by the operator.');
+        }
         if (row.status === 'invalid_credentials') {
           throw new ProblemException(
             'conflict',

@@ -73,7 +73,7 @@ export class DocsController {
       res.type('text/javascript').send(INIT_SCRIPT);
       return;
     }
-    const asset = ASSETS[name];
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!asset) throw new ProblemException('not_found', `No documentation asset named ${name}.`);
     res.setHeader('Cache-Control', 'public, max-age=3600');
     res.type(asset.type).sendFile(asset.file);

@@ -262,6 +262,31 @@ describe('connect link and page (e2e, Personio sandbox over HTTP)', () => {
     expect(session?.consumed_at).not.toBeNull();
   }, 120_000);
 
+  it('closes older open links of a connection once one of them connects it', async () => {
+    const older = await newLink({ customer_ref: 'two-links-co' });
+    const newer = await newLink({ customer_ref: 'two-links-co' });
+    expect(newer.connection_id).toBe(older.connection_id);
+    expect((await submitLink(newer.url, await openLink(newer.url), full)).status).toBe(200);
+    expect((await openLink(older.url)).status).toBe(410);
+  });
+
+  it('counts concurrent wrong tries exactly: never more than 10 reach Personio', async () => {
+    const link = await newLink();
+    const form = await openLink(link.url);
+    const results = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        submitLink(link.url, form, { clientId: full.clientId, clientSecret: `bad-${i}` }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 400)).toHaveLength(9);
+    expect(results.filter((r) => r.status === 410)).toHaveLength(6);
+    const [row] = await db<{ failed_attempts: number }>(
+      'SELECT failed_attempts FROM connect_sessions WHERE connection_id = $1',
+      [link.connection_id],
+    );
+    expect(row?.failed_attempts).toBe(10);
+  });
+
   it('re-entering credentials through a new link keeps the connection and its id', async () => {
     const first = await newLink({ customer_ref: 'reentry-co' });
     expect((await submitLink(first.url, await openLink(first.url), full)).status).toBe(200);

@@ -1,41 +1,37 @@
-/** Validation shared by create and update: the fields an application declares about itself. */
+/**
+ * Validation shared by create and update: the fields an application declares about itself.
+ * Optional here means "may be left out", never "may be null": a null would reach NOT NULL
+ * columns, so `OptionalNotNull` validates everything that is present, null included.
+ */
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
   Matches,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { SCOPES, type Scope } from '../../auth/scopes';
 import { ConnectionSettingsDto } from '../../connections/dto/connection-settings.dto';
 
+const OptionalNotNull = (): PropertyDecorator =>
+  ValidateIf((_object, value) => value !== undefined);
+
+/** Fields both create and update accept; name and scopes are declared by each of them. */
 export class ApplicationFieldsDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @Matches(/\S/, { message: 'name must not be blank' })
-  name?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(SCOPES, { each: true, message: `each scope must be one of: ${SCOPES.join(', ')}` })
-  scopes?: Scope[];
-
   /** Short text shown as the logo on the connect page (no images: the page loads nothing external). */
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 24)
   logo_text?: string;
 
   /** Unified employee fields the application needs readable in Personio (e.g. "email", "team"). */
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(100)
@@ -47,16 +43,37 @@ export class ApplicationFieldsDto {
   })
   required_attributes?: string[];
 
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => ConnectionSettingsDto)
   default_settings?: ConnectionSettingsDto;
 
   /** https URLs a connect session may send the admin back to after success. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(20)
   @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { each: true })
   redirect_urls?: string[];
+}
+
+/** Decorators for `name`, applied by create (required) and update (optional). */
+export function NameRules(): PropertyDecorator {
+  return (target, key) => {
+    IsString()(target, key);
+    Length(1, 100)(target, key);
+    Matches(/\S/, { message: 'name must not be blank' })(target, key);
+  };
+}
+
+/** Decorators for `scopes`: the most any token of the application may hold. */
+export function ScopesRules(): PropertyDecorator {
+  return (target, key) => {
+    IsArray()(target, key);
+    ArrayUnique()(target, key);
+    IsIn(SCOPES, { each: true, message: `each scope must be one of: ${SCOPES.join(', ')}` })(
+      target,
+      key,
+    );
+  };
 }

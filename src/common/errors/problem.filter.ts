@@ -14,6 +14,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { type Request, type Response } from 'express';
 import { describeErrorCode, type ErrorCode, problemType } from './error-codes';
+import { maskSecretsInUrl } from '../logging/logger';
 import { type ProblemDetails, ProblemException } from './problem';
 
 interface Classified {
@@ -78,10 +79,17 @@ function classifyHttpException(exception: HttpException, request: Request): Clas
   if (status === 503 && typeof body === 'object' && body !== null && 'details' in body) {
     const details = (body as { details: Record<string, { status: string }> }).details;
     const failing = Object.keys(details).filter((name) => details[name]?.status !== 'up');
+    // Only up/down per check: driver messages (hosts, auth failures) stay in the logs.
+    const checks = Object.fromEntries(
+      Object.entries(details).map(([name, check]) => [
+        name,
+        { status: check.status === 'up' ? 'up' : 'down' },
+      ]),
+    );
     return {
       code: 'not_ready',
       detail: `Failing checks: ${failing.join(', ') || 'unknown'}`,
-      extras: { checks: details },
+      extras: { checks },
     };
   }
   const code = codeForStatus(status);
@@ -150,7 +158,7 @@ export class ProblemFilter implements ExceptionFilter {
       title,
       status,
       detail,
-      instance: request.originalUrl.split('?')[0] ?? '/',
+      instance: maskSecretsInUrl(request.originalUrl.split('?')[0] ?? '/'),
       code,
       ...(requestId ? { request_id: requestId } : {}),
       ...extensions,
@@ -161,7 +169,7 @@ export class ProblemFilter implements ExceptionFilter {
     const errorId = randomUUID();
     this.logger.error(
       { err: exception, error_id: errorId, request_id: requestId },
-      `unexpected error ${errorId} on ${request.method} ${request.path}`,
+      `unexpected error ${errorId} on ${request.method} ${maskSecretsInUrl(request.path)}`,
     );
     const { status, title } = describeErrorCode('internal_error');
     return {
@@ -169,7 +177,7 @@ export class ProblemFilter implements ExceptionFilter {
       title,
       status,
       detail: `An unexpected error occurred. Quote error id ${errorId} when reporting it.`,
-      instance: request.originalUrl.split('?')[0] ?? '/',
+      instance: maskSecretsInUrl(request.originalUrl.split('?')[0] ?? '/'),
       code: 'internal_error',
       ...(requestId ? { request_id: requestId } : {}),
       error_id: errorId,
