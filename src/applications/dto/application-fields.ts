@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { SCOPES, type Scope } from '../../auth/scopes';
+import { SCOPES } from '../../auth/scopes';
 import { ConnectionSettingsDto } from '../../connections/dto/connection-settings.dto';
 
 const OptionalNotNull = (): PropertyDecorator =>
