@@ -36,7 +36,7 @@ export function createRootLogger(level: LogLevel, destination?: pino.Destination
 
 /** Masks path segments that are secrets themselves (single-use connect link tokens). */
 export function maskSecretsInUrl(url: string): string {
-  return url.replace(/\/connect\/[^/?#]+/gi, '/connect/[redacted]');
+  return url.replace(/^\/connect\/[^/?#]+/i, '/connect/[redacted]');
 }
 
 type RequestWithId = IncomingMessage & { id?: string | number | object };
