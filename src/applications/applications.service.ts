@@ -8,7 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { type components } from '../../openapi/generated/hris-gateway';
 import { ProblemException } from '../common/errors/problem';
-import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import { keysetPage, positionAfter } from '../common/pagination/keyset-page';
 import { instanceToPlainSettings } from '../connections/connections.service';
 import { type ApplicationEntity } from './application.entity';
 import { type ApplicationChanges, ApplicationsRepository } from './applications.repository';
@@ -110,18 +110,7 @@ export class ApplicationsService {
   }
 
   async list(limit: number, cursor?: string): Promise<ApplicationPage> {
-    const after = cursor
-      ? decodeCursor(cursor, (k) => ({ createdAt: new Date(k.t), id: k.id }))
-      : undefined;
-    const rows = await this.applications.list(limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toApplication),
-      next_cursor:
-        rows.length > limit && last
-          ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    const rows = await this.applications.list(limit + 1, positionAfter(cursor));
+    return keysetPage(rows, limit, toApplication);
   }
 }

@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type AuthContext } from '../auth/access-token.guard';
 import { ProblemException } from '../common/errors/problem';
-import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import { keysetPage, positionAfter } from '../common/pagination/keyset-page';
 import { EventsWriter } from '../events/events.writer';
 import { type ConnectionEntity } from './connection.entity';
 import { toConnectionView, type ConnectionView } from './connection.view';
@@ -41,24 +41,13 @@ export class ConnectionsService {
         (!query.customer_ref || own.customerRef === query.customer_ref);
       return { data: matches ? [toConnectionView(own)] : [], next_cursor: null };
     }
-    const after = query.cursor
-      ? decodeCursor(query.cursor, (k) => ({ createdAt: new Date(k.t), id: k.id }))
-      : undefined;
     const rows = await this.connections.list(
       auth.applicationId,
       query.limit + 1,
       { status: query.status, customerRef: query.customer_ref },
-      after,
+      positionAfter(query.cursor),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toConnectionView),
-      next_cursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return keysetPage(rows, query.limit, toConnectionView);
   }
 
   async get(auth: AuthContext, connectionId: string): Promise<ConnectionView> {

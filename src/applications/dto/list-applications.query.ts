@@ -1,15 +1,3 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page.query';
 
-export class ListApplicationsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 100;
-
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-}
+export class ListApplicationsQuery extends PageQuery {}

@@ -1,19 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page.query';
 import { CONNECTION_STATUSES } from '../connection.entity';
 
-export class ListConnectionsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 100;
-
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-
+export class ListConnectionsQuery extends PageQuery {
   @IsOptional()
   @IsIn(CONNECTION_STATUSES.filter((s) => s !== 'deleted'))
   status?: string;
