@@ -7,10 +7,41 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
+/**
+ * A JSON text kept as the UTF-8 bytes of its parts (a v1 employee page: cached records), so it
+ * reaches the socket without being joined into one string and encoded again. Faults that
+ * rewrite a body read `text()` and replace the body with a string.
+ */
+export class JsonChunks {
+  readonly length: number;
+
+  constructor(readonly chunks: readonly Buffer[]) {
+    let length = 0;
+    for (const chunk of chunks) length += chunk.length;
+    this.length = length;
+  }
+
+  bytes(): Buffer {
+    const [only] = this.chunks;
+    if (this.chunks.length === 1 && only) return only;
+    return Buffer.concat(this.chunks, this.length);
+  }
+
+  text(): string {
+    return this.bytes().toString('utf8');
+  }
+}
+
+/** The text of a JSON body (string or chunks); null for binary bodies (pictures). */
+export function bodyText(body: SandboxResponse['body']): string | null {
+  if (typeof body === 'string') return body;
+  return body instanceof JsonChunks ? body.text() : null;
+}
+
 export interface SandboxResponse {
   status: number;
   headers: Record<string, string>;
-  body: string | Buffer;
+  body: string | Buffer | JsonChunks;
   /** 1-based page number of a list answer, for page-targeted faults. */
   page?: number;
   /** v1 lists: the JSON of the record just before this page, for the duplicate-record fault. */
@@ -23,6 +54,18 @@ export function jsonText(
   headers: Record<string, string> = {},
 ): SandboxResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body };
+}
+
+export function jsonChunks(
+  status: number,
+  chunks: readonly Buffer[],
+  headers: Record<string, string> = {},
+): SandboxResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: new JsonChunks(chunks),
+  };
 }
 
 export function json(

@@ -42,6 +42,11 @@ export interface SandboxConfig {
   clock?: (() => Date) | { now(): Date };
   /** Credentials to create; default: one with every scope and attribute, one restricted. */
   credentials?: CredentialInput[];
+  /**
+   * Bytes of serialised v1 employees kept between requests (default 128 MiB, a company of
+   * about 28,000 with every attribute; 0 turns the cache off). Any mutation empties it.
+   */
+  employeeCacheBytes?: number;
 }
 
 export interface RunningSandbox {
@@ -104,7 +109,7 @@ export function createSandbox(config: SandboxConfig = {}): {
   const state: SandboxState = {
     store,
     auth,
-    catalog: new AttributeCatalog(company.customAttributes),
+    catalog: new AttributeCatalog(company.customAttributes, config.employeeCacheBytes),
     options,
     clock,
     limiter: new RateLimiter(options.rateLimits, clock),

@@ -12,7 +12,7 @@ import type { SandboxControl } from './control';
 import { CONTROL_PREFIX, routeControl } from './control-routes';
 import type { FaultRule } from './faults';
 import type { SandboxResponse } from './http-util';
-import { json, readBody, v1Error, v2Problem } from './http-util';
+import { JsonChunks, bodyText, json, readBody, v1Error, v2Problem } from './http-util';
 import type { Admission, LimitName } from './rate-limiter';
 import { routeV1, v1Guard } from './v1-routes';
 import { routeV2, v2Guard, v2LimitFor } from './v2-routes';
@@ -135,10 +135,12 @@ export function dispatch(state: SandboxState, ctx: RequestContext): SandboxRespo
  * page carries real non-ASCII characters where the route wrote `\\u` escapes), and a flag
  * carried over would send them as Latin-1.
  */
-function encoded(body: string | Buffer): { bytes: string | Buffer; length: number } {
+function encoded(body: SandboxResponse['body']): { bytes: string | Buffer; length: number } {
+  // Chunks are bytes already (cached UTF-8 records): one copy into the body, no string.
+  if (body instanceof JsonChunks) return { bytes: body.bytes(), length: body.length };
   if (typeof body !== 'string') return { bytes: body, length: body.length };
   const length = Buffer.byteLength(body, 'utf8');
-  // Pure ASCII (every unfaulted v1 employee page) has one byte per UTF-16 unit. Its Latin-1
+  // Pure ASCII (most JSON answers) has one byte per UTF-16 unit. Its Latin-1
   // encoding is then the same bytes and a plain copy, and a Buffer skips node's string path.
   // Anything else goes to the socket as a string: node encodes it as UTF-8 into the write.
   return { bytes: length === body.length ? Buffer.from(body, 'latin1') : body, length };
@@ -160,6 +162,8 @@ async function write(
   let out = answer;
   let mode: 'normal' | 'truncate' | 'slow' = 'normal';
   let slowMs = 0;
+  // Rewriting faults work on the text and leave a string body, whatever the route built.
+  let text: string | null;
   for (const rule of faults) {
     const input = rule.input;
     switch (rule.kind) {
@@ -179,8 +183,8 @@ async function write(
       }
       case 'repeat-cursor':
         // A v2 `next` link pointing back at the page just served (seen in 2024) [REFERENCE 4.2].
-        if (typeof out.body === 'string' && out.status === 200) {
-          const page = JSON.parse(out.body) as {
+        if (out.status === 200 && (text = bodyText(out.body)) !== null) {
+          const page = JSON.parse(text) as {
             _meta?: { links?: Record<string, { href: string }> };
           };
           const links = page._meta?.links;
@@ -191,19 +195,19 @@ async function write(
       case 'duplicate-record': {
         // The last record of the previous page comes again first (seen on v1 time-offs).
         const item = out.previousRecord?.() ?? null;
-        if (item !== null && typeof out.body === 'string') {
-          const body = out.body.includes('"data":[]')
-            ? out.body.replace('"data":[]', () => `"data":[${item}]`)
-            : out.body.replace('"data":[', () => `"data":[${item},`);
+        if (item !== null && (text = bodyText(out.body)) !== null) {
+          const body = text.includes('"data":[]')
+            ? text.replace('"data":[]', () => `"data":[${item}]`)
+            : text.replace('"data":[', () => `"data":[${item},`);
           out = { ...out, body };
         }
         break;
       }
       case 'total-elements':
-        if (typeof out.body === 'string') {
+        if ((text = bodyText(out.body)) !== null) {
           out = {
             ...out,
-            body: out.body.replace(
+            body: text.replace(
               /"total_elements":\d+/,
               `"total_elements":${input.totalElements ?? 0}`,
             ),
@@ -211,8 +215,8 @@ async function write(
         }
         break;
       case 'malformed-body': {
-        const text = typeof out.body === 'string' ? out.body : '';
-        out = { ...out, body: `${text.slice(0, Math.floor(text.length / 2))}\u0000<malformed>` };
+        const whole = bodyText(out.body) ?? '';
+        out = { ...out, body: `${whole.slice(0, Math.floor(whole.length / 2))}\u0000<malformed>` };
         break;
       }
       case 'truncated-body':
@@ -233,7 +237,8 @@ async function write(
     res.end(bytes);
     return;
   }
-  const body = typeof out.body === 'string' ? Buffer.from(out.body, 'utf8') : out.body;
+  const { bytes } = encoded(out.body);
+  const body = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   const headers = { ...out.headers, 'content-length': String(body.length) };
   res.writeHead(out.status, headers);
   if (mode === 'truncate') {
@@ -295,7 +300,7 @@ export function createSandboxServer(state: SandboxState, control: SandboxControl
       const message = err instanceof Error ? err.message : 'internal error';
       const answer = json(500, { success: false, error: { code: 500, message } });
       res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
+      res.end(bodyText(answer.body) ?? '');
     });
   });
   server.keepAliveTimeout = 5_000;

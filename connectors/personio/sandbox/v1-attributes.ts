@@ -376,6 +376,54 @@ function customSpec(def: CustomAttributeDef): AttributeSpec {
   });
 }
 
+/** Default budget of the serialised-employee cache, in bytes. */
+export const DEFAULT_EMPLOYEE_CACHE_BYTES = 128 * 2 ** 20;
+
+/** At most this many views (attribute selections) are cached at once; the oldest goes first. */
+const MAX_VIEWS = 32;
+
+/**
+ * Serialised employees of one view: the same attribute selection, readable set, base URL and
+ * quirks give the same text for an employee while the store is unchanged.
+ */
+export interface EmployeeView {
+  /** `,{"type":"Employee",...}` as UTF-8: a page's records are these bytes, the first without its comma. */
+  readonly records: Map<Employee, Buffer>;
+  bytes: number;
+}
+
+/** UTF-8 bytes of a text; pure ASCII (what `json` writes) is a plain Latin-1 copy. */
+function encodeText(text: string): Buffer {
+  return Buffer.byteLength(text, 'utf8') === text.length
+    ? Buffer.from(text, 'latin1')
+    : Buffer.from(text, 'utf8');
+}
+
+/**
+ * Cached records live side by side in 1 MiB buffers: a hundred thousand separate small
+ * buffers would each cost an allocation of its own and work for the garbage collector.
+ */
+class Slab {
+  private static readonly SIZE = 2 ** 20;
+  private buffer = Buffer.allocUnsafe(Slab.SIZE);
+  private used = 0;
+
+  /** The UTF-8 bytes of `text`, in a slab (a text larger than a slab gets its own buffer). */
+  put(text: string): Buffer {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const worst = text.length * 3;
+    if (worst > Slab.SIZE) return Buffer.from(text, 'utf8');
+    if (this.used + worst > Slab.SIZE) {
+      this.buffer = Buffer.allocUnsafe(Slab.SIZE);
+      this.used = 0;
+    }
+    const written = this.buffer.write(text, this.used, 'utf8');
+    const bytes = this.buffer.subarray(this.used, this.used + written);
+    this.used += written;
+    return bytes;
+  }
+}
+
 /** The catalogue of a company: standard attributes then its custom ones, in response order. */
 export class AttributeCatalog {
   readonly specs: AttributeSpec[];
@@ -384,8 +432,22 @@ export class AttributeCatalog {
   readonly shortKeys: AttributeSpec[];
   private readonly memoized = new Map<string, string>();
   private readonly supervisorIds = new Map<number, string>();
+  private readonly views = new Map<string, EmployeeView>();
+  /** Store version the cached views were built for; any mutation drops them all. */
+  private viewsVersion = -1;
+  private cachedBytes = 0;
+  private slab = new Slab();
 
-  constructor(customAttributes: readonly CustomAttributeDef[]) {
+  /**
+   * @param cacheBytes budget of the serialised-employee cache (0 turns it off). A full v1
+   *   employee is about 4.5 kB, so the default holds a company of about 28,000 once; past the
+   *   budget, records are serialised per request. Filling the cache costs garbage-collector
+   *   work in proportion to what it retains, so it pays where pages are read more than twice.
+   */
+  constructor(
+    customAttributes: readonly CustomAttributeDef[],
+    private readonly cacheBytes = DEFAULT_EMPLOYEE_CACHE_BYTES,
+  ) {
     this.specs = [
       ...STANDARD.map(([key, label, type, uid, value, currency]) =>
         makeSpec(key, label, type, uid, [], value, currency),
@@ -442,6 +504,89 @@ export class AttributeCatalog {
     const parts: string[] = [];
     this.append(parts, e, specs, ctx);
     return parts.join('');
+  }
+
+  /**
+   * The cache of serialised employees for this selection and caller, or null when caching is
+   * off. Valid for the current store version only: every mutation (an employee, a supervisor's
+   * name shown in reports, an absence) empties all views, so nothing stale is ever served.
+   */
+  view(specs: readonly AttributeSpec[], ctx: SerializeContext): EmployeeView | null {
+    if (this.cacheBytes <= 0) return null;
+    if (ctx.store.version !== this.viewsVersion) {
+      this.views.clear();
+      this.cachedBytes = 0;
+      this.slab = new Slab();
+      this.viewsVersion = ctx.store.version;
+    }
+    const readable = ctx.readable;
+    // Everything the text of an employee depends on besides the employee and the store:
+    // the attributes, the short keys of a nested supervisor, picture links, two quirks.
+    let key = `${ctx.baseUrl}|${ctx.quirks.v1TagsValue}|${ctx.quirks.supervisorAttributes}|`;
+    for (const s of this.shortKeys) key += readable === null || readable.has(s.key) ? '1' : '0';
+    for (const s of specs) key += `|${s.key}`;
+    let view = this.views.get(key);
+    if (view === undefined) {
+      if (this.views.size >= MAX_VIEWS) {
+        const [oldestKey, oldest] = this.views.entries().next().value as [string, EmployeeView];
+        this.cachedBytes -= oldest.bytes;
+        this.views.delete(oldestKey);
+      }
+      view = { records: new Map(), bytes: 0 };
+      this.views.set(key, view);
+    }
+    return view;
+  }
+
+  /**
+   * A v1 employee page as UTF-8 chunks: `head`, the records separated by commas, then `]}`.
+   * Cached records are used as they are; records past the cache budget are serialised into
+   * runs of text, one buffer per run, as a page without any cache would be.
+   */
+  pageChunks(
+    head: string,
+    items: readonly Employee[],
+    specs: readonly AttributeSpec[],
+    ctx: SerializeContext,
+  ): Buffer[] {
+    const view = this.view(specs, ctx);
+    const chunks: Buffer[] = [];
+    let run: string[] = [head];
+    for (let i = 0; i < items.length; i++) {
+      const e = items[i] as Employee;
+      const record = view === null ? undefined : this.cachedRecord(e, specs, ctx, view);
+      if (record === undefined) {
+        if (i > 0) run.push(',');
+        this.append(run, e, specs, ctx);
+        continue;
+      }
+      if (run.length > 0) {
+        chunks.push(encodeText(run.join('')));
+        run = [];
+      }
+      chunks.push(i === 0 ? record.subarray(1) : record);
+    }
+    run.push(']}');
+    chunks.push(encodeText(run.join('')));
+    return chunks;
+  }
+
+  /** `,` and the employee's JSON as UTF-8 from the view, built now if the budget allows. */
+  private cachedRecord(
+    e: Employee,
+    specs: readonly AttributeSpec[],
+    ctx: SerializeContext,
+    view: EmployeeView,
+  ): Buffer | undefined {
+    let record = view.records.get(e);
+    if (record !== undefined || this.cachedBytes >= this.cacheBytes) return record;
+    const parts = [','];
+    this.append(parts, e, specs, ctx);
+    record = this.slab.put(parts.join(''));
+    view.records.set(e, record);
+    view.bytes += record.length;
+    this.cachedBytes += record.length;
+    return record;
   }
 
   /**

@@ -10,7 +10,7 @@ import { SCOPES } from './auth';
 import type { RequestContext, SandboxState } from './context';
 import { ResultCache } from './context';
 import type { SandboxResponse } from './http-util';
-import { bearerToken, json, jsonText, parseIntParam, v1Error } from './http-util';
+import { bearerToken, json, jsonChunks, jsonText, parseIntParam, v1Error } from './http-util';
 import type { Employee } from './model';
 import { parseInstant } from './time';
 import { serializeContext } from './v1-attributes';
@@ -190,18 +190,15 @@ function listEmployees(
   }
   const total = matching.length;
   const currentPage = Math.floor(echoedOffset / pageSize);
-  let out = `{"success":true,"metadata":{"total_elements":${total},"current_page":${currentPage},"total_pages":${Math.ceil(total / pageSize)}},"offset":${echoedOffset},"limit":${pageSize},"data":[`;
-  const parts: string[] = [out];
-  for (let i = 0; i < pageItems.length; i++) {
-    if (i > 0) parts.push(',');
-    state.catalog.append(parts, pageItems[i] as Employee, specs, sctx);
-  }
-  parts.push(']}');
-  out = parts.join('');
-  const res = jsonText(200, out, { authorization: caller.authorization });
+  const head = `{"success":true,"metadata":{"total_elements":${total},"current_page":${currentPage},"total_pages":${Math.ceil(total / pageSize)}},"offset":${echoedOffset},"limit":${pageSize},"data":[`;
+  // Records come from the catalogue's cache of serialised employees (built on first use,
+  // dropped on any mutation): a page is a list of buffers, not one string joined and encoded.
+  const catalog = state.catalog;
+  const chunks = catalog.pageChunks(head, pageItems, specs, sctx);
+  const res = jsonChunks(200, chunks, { authorization: caller.authorization });
   res.page = currentPage + 1;
   const before = pageItems === matching ? undefined : matching[offset - 1];
-  res.previousRecord = () => (before ? state.catalog.employee(before, specs, sctx) : null);
+  res.previousRecord = () => (before ? catalog.employee(before, specs, sctx) : null);
   return res;
 }
 
