@@ -15,6 +15,8 @@ import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
 import { ApplicationsRepository } from '../applications/applications.repository';
 import { ProblemException } from '../common/errors/problem';
+import { IpRateLimiter } from '../common/http/ip-rate-limiter';
+import { AppConfig } from '../config/app-config';
 import { AccessTokensService, InvalidTokenError } from '../tokens/access-tokens.service';
 import { type Scope } from './scopes';
 
@@ -64,11 +66,17 @@ const unauthorized = (detail: string, error = 'invalid_token'): ProblemException
 
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
+  /** Per application and process: one noisy application cannot starve the others. */
+  private readonly limiter: IpRateLimiter;
+
   constructor(
     private readonly tokens: AccessTokensService,
     private readonly applications: ApplicationsRepository,
     private readonly reflector: Reflector,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.limiter = new IpRateLimiter(config.apiRateLimitPerMinute);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -86,6 +94,16 @@ export class AccessTokenGuard implements CanActivate {
       if (error instanceof InvalidTokenError)
         throw unauthorized(`Invalid access token: ${error.message}.`);
       throw error;
+    }
+    const wait = this.limiter.hitKey(claims.applicationId);
+    if (wait > 0) {
+      throw new ProblemException(
+        'rate_limited',
+        `Too many requests for this application: retry in ${wait} s.`,
+        {
+          headers: { 'Retry-After': String(wait) },
+        },
+      );
     }
     const application = await this.applications.findById(claims.applicationId);
     if (

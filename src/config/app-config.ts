@@ -114,6 +114,12 @@ class EnvironmentVariables {
   @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'PERSONIO_APP_ID must be UPPER_SNAKE_CASE' })
   PERSONIO_APP_ID: string = 'HRIS_GATEWAY';
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  API_RATE_LIMIT_PER_MINUTE: number = 6000;
+
   /** Express "trust proxy": how many proxies in front set X-Forwarded-For (0: none). */
   @Transform(toInt)
   @IsInt()
@@ -163,6 +169,8 @@ export class AppConfig {
     readonly connectRateLimitPerMinute: number,
     /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP. */
     readonly trustProxyHops: number,
+    /** Requests per minute per application on the token-guarded API (per gateway process). */
+    readonly apiRateLimitPerMinute: number,
   ) {}
 
   get isProduction(): boolean {
@@ -253,5 +261,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     vars.CONNECT_RATE_LIMIT_PER_MINUTE,
     vars.TRUST_PROXY_HOPS,
+    vars.API_RATE_LIMIT_PER_MINUTE,
   );
 }

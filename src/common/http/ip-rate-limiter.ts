@@ -40,11 +40,16 @@ export class IpRateLimiter {
     private readonly maxTracked = MAX_TRACKED,
   ) {}
 
-  /** Counts a request; returns the seconds to wait when over the limit, else 0. */
+  /** Counts a request from a client address; the seconds to wait when over the limit, else 0. */
   hit(ip: string): number {
+    return this.hitKey(clientKey(ip));
+  }
+
+  /** The same for any other key (an application id). */
+  hitKey(clientOrApplication: string): number {
     const now = this.now();
     if (now - this.lastSweep >= this.windowMs) this.sweep(now);
-    let key = clientKey(ip);
+    let key = clientOrApplication;
     if (!this.windows.has(key) && this.windows.size >= this.maxTracked) key = OVERFLOW_KEY;
     const current = this.windows.get(key);
     if (!current || now - current.startedAt >= this.windowMs) {
