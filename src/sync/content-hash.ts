@@ -1,0 +1,77 @@
+/**
+ * Owns "did this record change?": a canonical JSON form (keys sorted at every depth) of a record's
+ * content and its SHA-256. Content is every field a client can see in the unified model, minus
+ * the fields in VOLATILE_FIELDS. It never reads or writes storage; the diff compares the hashes.
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * Fields left out of the content and so of the hash:
+ * - `remote_data`: the raw provider payload. It carries attributes nobody mapped (salary, IBAN,
+ *   unmapped custom attributes), provider key order and provider timestamps, so it changes when
+ *   nothing a client sees changed; it is stored on every real change and served only on request.
+ * - `remote_updated_at`: Personio bumps `last_modified_at` (v2: person or employment
+ *   `updated_at`) for edits to attributes we do not expose or the credentials cannot read, so it
+ *   moves without content changes. Stored with the next real change, never a change by itself.
+ * - `id`, `created_at`, `updated_at`, `remote_deleted_at`: the gateway's own bookkeeping, not
+ *   source content; a stored record may carry them and must still hash like the fresh read.
+ * `remote_created_at` stays in: it is when the person was created in Personio and does not move.
+ */
+export const VOLATILE_FIELDS: readonly string[] = [
+  'remote_data',
+  'remote_updated_at',
+  'id',
+  'created_at',
+  'updated_at',
+  'remote_deleted_at',
+];
+
+const volatile = new Set(VOLATILE_FIELDS);
+
+/** The record without its volatile fields: what the hash and the diff's field comparison see. */
+export function contentOf(record: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (!volatile.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * JSON with object keys sorted at every depth, so two equal records give equal text whatever
+ * order a mapper built them in. Array order is content (it is kept). Like JSON.stringify,
+ * undefined object members are dropped and non-finite numbers become null; types JSON cannot
+ * express (bigint, functions, symbols) are a programming error and throw.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'object': {
+      if (Array.isArray(value)) {
+        return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
+      }
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      throw new TypeError(`cannot hash a ${typeof value}`);
+  }
+}
+
+/** Hex SHA-256 of the canonical JSON of the record's content (volatile fields excluded). */
+export function contentHash(record: object): string {
+  return createHash('sha256')
+    .update(canonicalJson(contentOf(record)), 'utf8')
+    .digest('hex');
+}
