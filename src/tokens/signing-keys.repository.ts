@@ -19,6 +19,16 @@ export class SigningKeysRepository {
     });
   }
 
+  /** One key by id, if it may still verify (a primary-key lookup). */
+  findUsableByKid(kid: string, since: Date): Promise<SigningKeyEntity | null> {
+    return this.dataSource.getRepository(SigningKeyEntity).findOne({
+      where: [
+        { kid, retiredAt: IsNull() },
+        { kid, retiredAt: MoreThan(since) },
+      ],
+    });
+  }
+
   /**
    * Runs `work` holding a transaction-scoped advisory lock, so replicas that boot together
    * create one key, and rotations do not interleave.

@@ -18,8 +18,7 @@ const CACHE_TTL_MS = 60_000;
 /** A retired key verifies (and stays published) for this long after retirement. */
 export const RETIRED_KEY_GRACE_MS =
   CACHE_TTL_MS + (ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
-/** An unknown kid triggers at most one reload per this interval (no reload storms from junk tokens). */
-const RELOAD_ON_MISS_MS = 5_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type KeyLike = CryptoKey | Uint8Array;
 
@@ -35,7 +34,6 @@ interface LoadedKey {
 export class SigningKeysService implements OnModuleInit {
   private keys: LoadedKey[] = [];
   private loadedAt = 0;
-  private lastMissReload = 0;
   private privateKeys = new Map<string, KeyLike>();
 
   constructor(
@@ -72,13 +70,19 @@ export class SigningKeysService implements OnModuleInit {
   /** The public key for a kid, if that key may still verify tokens. */
   async verificationKey(kid: string): Promise<KeyLike | undefined> {
     await this.reloadIfOld();
-    let key = this.usable().find((k) => k.kid === kid);
-    if (!key && Date.now() - this.lastMissReload > RELOAD_ON_MISS_MS) {
-      this.lastMissReload = Date.now();
-      await this.reload();
-      key = this.usable().find((k) => k.kid === kid);
-    }
-    return key?.publicKey;
+    const known = this.usable().find((k) => k.kid === kid);
+    if (known) return known.publicKey;
+    // A key another replica just created: look that one kid up. Per kid, not a whole reload,
+    // so junk kids cannot use up a shared reload budget and hide a real new key.
+    if (!UUID.test(kid)) return undefined;
+    const row = await this.repository.findUsableByKid(
+      kid,
+      new Date(Date.now() - RETIRED_KEY_GRACE_MS),
+    );
+    if (!row) return undefined;
+    const loaded = await this.load(row);
+    this.keys = [loaded, ...this.keys.filter((k) => k.kid !== kid)];
+    return loaded.publicKey;
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
@@ -128,15 +132,17 @@ export class SigningKeysService implements OnModuleInit {
 
   private async reload(): Promise<void> {
     const rows = await this.repository.findUsable(new Date(Date.now() - RETIRED_KEY_GRACE_MS));
-    this.keys = await Promise.all(
-      rows.map(async (row) => ({
-        kid: row.kid,
-        publicJwk: row.publicJwk,
-        publicKey: await importJWK(row.publicJwk as JWK, TOKEN_ALGORITHM),
-        sealedPrivate: row.privateJwk,
-        retiredAt: row.retiredAt,
-      })),
-    );
+    this.keys = await Promise.all(rows.map((row) => this.load(row)));
     this.loadedAt = Date.now();
+  }
+
+  private async load(row: SigningKeyEntity): Promise<LoadedKey> {
+    return {
+      kid: row.kid,
+      publicJwk: row.publicJwk,
+      publicKey: await importJWK(row.publicJwk as JWK, TOKEN_ALGORITHM),
+      sealedPrivate: row.privateJwk,
+      retiredAt: row.retiredAt,
+    };
   }
 }

@@ -18,8 +18,15 @@ export interface TestGateway extends Gateway {
   logs: Array<Record<string, unknown>>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const database = await createMigratedDatabase();
+/**
+ * `options.database` shares another gateway's database (a second replica); that database is
+ * then left for its owner to drop.
+ */
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<TestGateway> {
+  const database = options.database ?? (await createMigratedDatabase());
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -49,7 +56,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     logs,
     close: async () => {
       await gateway.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }
