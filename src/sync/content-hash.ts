@@ -61,10 +61,7 @@ export function canonicalJson(value: unknown): string {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
     }
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-    case 'undefined':
+    default:
       throw new TypeError(`cannot hash a ${typeof value}`);
   }
 }
