@@ -88,6 +88,21 @@ describe('serialised employee cache', () => {
     for (const link of pictures(a.body)) expect(link).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 
+  it('starts over past 32 views and still serves the same bytes', async () => {
+    const sb = await start({});
+    const token = await v1Token(sb);
+    const first = await pages(sb, token);
+    const keys = sb.state.catalog.specs.map((spec) => spec.key).filter((k) => k !== 'id');
+    for (const key of keys.slice(0, 34)) {
+      const one = await get<V1Page>(
+        `${sb.url}/v1/company/employees?limit=5&attributes[]=${key}`,
+        token,
+      );
+      expect(Object.keys(one.body.data[0]?.attributes ?? {}).sort()).toEqual(['id', key].sort());
+    }
+    expect(await pages(sb, token)).toEqual(first);
+  });
+
   it('drops every cached record on a mutation (a supervisor rename shows in the reports)', async () => {
     const sb = await start({ quirks: { supervisorAttributes: 'short' } });
     const token = await v1Token(sb);

@@ -379,7 +379,7 @@ function customSpec(def: CustomAttributeDef): AttributeSpec {
 /** Default budget of the serialised-employee cache, in bytes. */
 export const DEFAULT_EMPLOYEE_CACHE_BYTES = 128 * 2 ** 20;
 
-/** At most this many views (attribute selections) are cached at once; the oldest goes first. */
+/** At most this many views (attribute selections) are cached at once. */
 const MAX_VIEWS = 32;
 
 /**
@@ -389,7 +389,6 @@ const MAX_VIEWS = 32;
 export interface EmployeeView {
   /** `,{"type":"Employee",...}` as UTF-8: a page's records are these bytes, the first without its comma. */
   readonly records: Map<Employee, Buffer>;
-  bytes: number;
 }
 
 /** UTF-8 bytes of a text; pure ASCII (what `json` writes) is a plain Latin-1 copy. */
@@ -514,9 +513,7 @@ export class AttributeCatalog {
   view(specs: readonly AttributeSpec[], ctx: SerializeContext): EmployeeView | null {
     if (this.cacheBytes <= 0) return null;
     if (ctx.store.version !== this.viewsVersion) {
-      this.views.clear();
-      this.cachedBytes = 0;
-      this.slab = new Slab();
+      this.dropViews();
       this.viewsVersion = ctx.store.version;
     }
     const readable = ctx.readable;
@@ -527,15 +524,19 @@ export class AttributeCatalog {
     for (const s of specs) key += `|${s.key}`;
     let view = this.views.get(key);
     if (view === undefined) {
-      if (this.views.size >= MAX_VIEWS) {
-        const [oldestKey, oldest] = this.views.entries().next().value as [string, EmployeeView];
-        this.cachedBytes -= oldest.bytes;
-        this.views.delete(oldestKey);
-      }
-      view = { records: new Map(), bytes: 0 };
+      // Views share slabs, so dropping one view would free little: past the limit, start over.
+      if (this.views.size >= MAX_VIEWS) this.dropViews();
+      view = { records: new Map() };
       this.views.set(key, view);
     }
     return view;
+  }
+
+  /** Forgets every cached record; the memory held stays within the budget plus one slab. */
+  private dropViews(): void {
+    this.views.clear();
+    this.cachedBytes = 0;
+    this.slab = new Slab();
   }
 
   /**
@@ -584,7 +585,6 @@ export class AttributeCatalog {
     this.append(parts, e, specs, ctx);
     record = this.slab.put(parts.join(''));
     view.records.set(e, record);
-    view.bytes += record.length;
     this.cachedBytes += record.length;
     return record;
   }
