@@ -11,6 +11,7 @@ import {
   type UnifiedEmployee,
 } from '../../connectors/unified';
 import { resolveAttributeKey } from './attribute-key';
+import { isCalendarDay } from './calendar-day';
 
 /**
  * The employee as served: the unified employee whose `custom_fields` holds only the mapped keys
@@ -189,7 +190,7 @@ function convert(kind: CoreFieldKind, raw: unknown): string | number | null | ty
     case 'date': {
       if (typeof raw !== 'string') return INVALID;
       const day = raw.trim().slice(0, 10);
-      return /^\d{4}-\d{2}-\d{2}$/.test(day) && isCalendarDay(day) ? day : INVALID;
+      return isCalendarDay(day) ? day : INVALID;
     }
     case 'number': {
       if (typeof raw === 'number') return Number.isFinite(raw) ? raw : INVALID;
@@ -197,11 +198,6 @@ function convert(kind: CoreFieldKind, raw: unknown): string | number | null | ty
       return Number(raw.trim().replace(',', '.'));
     }
   }
-}
-
-function isCalendarDay(day: string): boolean {
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
 }
 
 function setCore(
