@@ -137,6 +137,14 @@ describe('diffRecords', () => {
     });
   });
 
+  it('refuses a threshold that is not a share, so the guard cannot be switched off by NaN', () => {
+    for (const deletionThreshold of [Number.NaN, -0.1, 1.5]) {
+      expect(() => diffRecords({ stored: new Map(), fresh: [], deletionThreshold })).toThrow(
+        RangeError,
+      );
+    }
+  });
+
   it('refuses a read with a duplicate id, or an id both read and out of scope', () => {
     expect(() =>
       diffRecords({ stored: new Map(), fresh: [emp('1'), emp('1')], deletionThreshold: 0.3 }),

@@ -97,6 +97,12 @@ export class SyncInputError extends Error {
 
 export function diffRecords<T extends SyncRecord>(input: DiffInput<T>): DiffResult<T> {
   const { stored, fresh, deletionThreshold } = input;
+  // NaN would compare false and silently switch the guard off.
+  if (!(deletionThreshold >= 0 && deletionThreshold <= 1)) {
+    throw new RangeError(
+      `deletionThreshold must be a share from 0 to 1 (got ${deletionThreshold})`,
+    );
+  }
   const outOfScope = input.outOfScope ?? new Set<RemoteId>();
   const created: CreatedRecord<T>[] = [];
   const updated: UpdatedRecord<T>[] = [];
