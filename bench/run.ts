@@ -2,9 +2,10 @@
  * `npm run bench`: runs every bench/*.bench.ts (compiled into dist/bench), in turn so they do
  * not compete for the two cores, and records the figures with the machine they ran on:
  * bench/results/latest.json (machine-readable) and bench/RESULTS.md (the table the README cites).
- * `npm run bench -- health` runs only the benchmarks whose name contains "health".
+ * `npm run bench -- health` runs only the benchmarks whose name contains "health" and keeps the
+ * other benchmarks' last recorded figures, so a partial run never drops rows.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/common/project-root';
@@ -12,6 +13,19 @@ import { type BenchResult, type Benchmark } from './benchmark';
 
 interface Recorded extends BenchResult {
   benchmark: string;
+  recorded_at?: string;
+}
+
+function previousResults(file: string): Recorded[] {
+  if (!existsSync(file)) return [];
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as {
+    recorded_at?: string;
+    results?: Recorded[];
+  };
+  return (previous.results ?? []).map((r) => ({
+    ...r,
+    recorded_at: r.recorded_at ?? previous.recorded_at,
+  }));
 }
 
 function machine(): Record<string, string | number> {
@@ -32,16 +46,16 @@ function markdown(
   const rows = results.flatMap((r) =>
     r.metrics.map(
       (m) =>
-        `| ${r.benchmark} | ${r.setup} | ${m.name} | ${m.value.toLocaleString('en-US')} ${m.unit} |`,
+        `| ${r.benchmark} | ${r.setup} | ${m.name} | ${m.value.toLocaleString('en-US')} ${m.unit} | ${(r.recorded_at ?? when).slice(0, 16).replace('T', ' ')} |`,
     ),
   );
   return [
     '# Benchmark results',
     '',
-    `Recorded ${when} by \`npm run bench\` on ${host.cores} cores (${host.cpu}), ${host.memory_gib} GiB, Node ${host.node}, ${host.platform}.`,
+    `Written ${when} by \`npm run bench\` (each row says when it was measured) on ${host.cores} cores (${host.cpu}), ${host.memory_gib} GiB, Node ${host.node}, ${host.platform}.`,
     '',
-    '| benchmark | setup | metric | value |',
-    '| --- | --- | --- | --- |',
+    '| benchmark | setup | metric | value | recorded (UTC) |',
+    '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
   ].join('\n');
@@ -52,23 +66,28 @@ async function main(filter?: string): Promise<void> {
   const files = readdirSync(dir)
     .filter((f) => /\.bench\.js$/.test(f))
     .sort();
-  const results: Recorded[] = [];
+  const when = new Date().toISOString();
+  const fresh: Recorded[] = [];
+  const ran = new Set<string>();
   for (const file of files) {
     const { benchmark } = (await import(join(dir, file))) as { benchmark: Benchmark };
     if (filter && !benchmark.name.includes(filter)) continue;
+    ran.add(benchmark.name);
     process.stdout.write(`running ${benchmark.name} ...\n`);
     for (const result of await benchmark.run()) {
-      results.push({ benchmark: benchmark.name, ...result });
+      fresh.push({ benchmark: benchmark.name, recorded_at: when, ...result });
       for (const m of result.metrics)
         process.stdout.write(`  ${result.setup}: ${m.name} = ${m.value} ${m.unit}\n`);
     }
   }
-  const when = new Date().toISOString();
   const host = machine();
   const out = join(projectRoot(), 'bench');
+  const latest = join(out, 'results', 'latest.json');
+  const kept = previousResults(latest).filter((r) => !ran.has(r.benchmark));
+  const results = [...fresh, ...kept].sort((a, b) => a.benchmark.localeCompare(b.benchmark));
   mkdirSync(join(out, 'results'), { recursive: true });
   writeFileSync(
-    join(out, 'results', 'latest.json'),
+    latest,
     `${JSON.stringify({ recorded_at: when, machine: host, results }, null, 2)}\n`,
   );
   writeFileSync(join(out, 'RESULTS.md'), markdown(results, when, host));
