@@ -3,6 +3,9 @@ export const EVENT_TYPES = [
   'employee.created',
   'employee.updated',
   'employee.deleted',
+  /** Effective-date events: emitted on the day a hire or termination date arrives. */
+  'employee.started',
+  'employee.terminated',
   'team.created',
   'team.updated',
   'team.deleted',

@@ -8,9 +8,13 @@
 import type { IsoDate } from '../../connectors/unified';
 import { utcDay } from './calendar-day';
 import type { ExposedEmployee } from './field-mapping';
+import type { EventType } from '../events/event-types';
 import { compareRemoteIds } from './remote-id-order';
 
-export const EFFECTIVE_DATE_EVENT_TYPES = ['employee.started', 'employee.terminated'] as const;
+export const EFFECTIVE_DATE_EVENT_TYPES = [
+  'employee.started',
+  'employee.terminated',
+] as const satisfies readonly EventType[];
 
 export type EffectiveDateEventType = (typeof EFFECTIVE_DATE_EVENT_TYPES)[number];
 
