@@ -82,7 +82,8 @@ class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   @Max(65535)
-  EMBEDDED_POSTGRES_PORT: number = 54329;
+  // Below Linux's ephemeral range (32768-60999), so an outgoing connection never holds it.
+  EMBEDDED_POSTGRES_PORT: number = 25432;
 
   @Transform(emptyToUndefined)
   @IsOptional()
