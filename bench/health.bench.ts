@@ -58,7 +58,7 @@ export const benchmark: Benchmark = {
     const config = loadConfig({
       PORT: '0',
       DATA_DIR: dataDir,
-      EMBEDDED_POSTGRES_PORT: '54392',
+      EMBEDDED_POSTGRES_PORT: '25492',
       LOG_LEVEL: 'info',
     });
     // Logs are produced (that cost is real) but discarded rather than printed.
