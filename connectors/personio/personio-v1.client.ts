@@ -60,6 +60,15 @@ function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** A list's `total_elements`, which must not move while one read pages through it. */
+function steadyTotal(page: V1List<unknown>, expected: number | null): number {
+  const total = count(page.metadata?.total_elements, 'total_elements');
+  if (expected !== null && total !== expected) {
+    throw badRecord(`total_elements changed during the read (${expected} -> ${total})`);
+  }
+  return total;
+}
+
 export class PersonioV1Client {
   constructor(
     private readonly http: PersonioHttpClient,
@@ -92,10 +101,7 @@ export class PersonioV1Client {
         area: 'employees',
         validate: (body) => {
           const page = list(body);
-          const t = count(page.metadata?.total_elements, 'total_elements');
-          if (expectedTotal !== null && t !== expectedTotal) {
-            throw badRecord(`total_elements changed during the read (${expectedTotal} -> ${t})`);
-          }
+          const t = steadyTotal(page, expectedTotal);
           const data = page.data as V1Employee[];
           const expected = Math.max(0, Math.min(limit, t - at));
           if (data.length === 0 && expected > 0) throw badRecord('empty page before the last');
@@ -154,9 +160,7 @@ export class PersonioV1Client {
       area: 'employees',
       validate: (body) => {
         const page = list(body);
-        const t = count(page.metadata?.total_elements, 'total_elements');
-        if (t !== total)
-          throw badRecord(`total_elements changed during the read (${total} -> ${t})`);
+        steadyTotal(page, total);
         if ((page.data ?? []).length > 0) throw badRecord('records found after total_elements');
       },
     });
@@ -257,10 +261,7 @@ export class PersonioV1Client {
         area: 'absences',
         validate: (body) => {
           const p = list(body);
-          const t = count(p.metadata?.total_elements, 'total_elements');
-          if (expectedTotal !== null && t !== expectedTotal) {
-            throw badRecord(`total_elements changed during the read (${expectedTotal} -> ${t})`);
-          }
+          const t = steadyTotal(p, expectedTotal);
           const current = p.metadata?.current_page;
           if (typeof current === 'number' && current !== page) {
             throw badRecord(`asked for page ${page}, got page ${current}`);

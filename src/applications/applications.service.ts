@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type components } from '../../openapi/generated/hris-gateway';
 import { ProblemException } from '../common/errors/problem';
 import { keysetPage, positionAfter } from '../common/pagination/keyset-page';
-import { instanceToPlainSettings } from '../connections/connections.service';
+import { settingsToJson } from '../connections/dto/connection-settings.dto';
 import { type ApplicationEntity } from './application.entity';
 import { type ApplicationChanges, ApplicationsRepository } from './applications.repository';
 import { type CreateApplicationDto } from './dto/create-application.dto';
@@ -58,9 +58,7 @@ export class ApplicationsService {
       scopes: [...input.scopes].sort(),
       logoText: input.logo_text ?? null,
       requiredAttributes: input.required_attributes ?? [],
-      defaultSettings: input.default_settings
-        ? instanceToPlainSettings(input.default_settings)
-        : {},
+      defaultSettings: input.default_settings ? settingsToJson(input.default_settings) : {},
       redirectUrls: input.redirect_urls ?? [],
     });
     return { ...toApplication(row), client_secret: clientSecret };
@@ -82,7 +80,7 @@ export class ApplicationsService {
       changes.requiredAttributes = input.required_attributes;
     if (input.redirect_urls !== undefined) changes.redirectUrls = input.redirect_urls;
     if (input.default_settings !== undefined)
-      changes.defaultSettings = instanceToPlainSettings(input.default_settings);
+      changes.defaultSettings = settingsToJson(input.default_settings);
     if (input.scopes !== undefined) {
       changes.scopes = [...input.scopes].sort();
       if (current.scopes.some((scope) => !changes.scopes?.includes(scope)))

@@ -10,7 +10,8 @@ import { type AuthContext } from '../auth/access-token.guard';
 import { ProblemException } from '../common/errors/problem';
 import { AppConfig } from '../config/app-config';
 import { ConnectionsRepository } from '../connections/connections.repository';
-import { connectionNotFound, instanceToPlainSettings } from '../connections/connections.service';
+import { connectionNotFound } from '../connections/connections.service';
+import { settingsToJson } from '../connections/dto/connection-settings.dto';
 import { newLinkToken } from './connect-link-token';
 import { ConnectSessionsRepository } from './connect-sessions.repository';
 import {
@@ -101,7 +102,7 @@ export class ConnectSessionsService {
           auth.applicationId,
           {
             customerRef: input.customer_ref as string,
-            settings: input.settings ? instanceToPlainSettings(input.settings) : {},
+            settings: input.settings ? settingsToJson(input.settings) : {},
           },
           manager,
         )

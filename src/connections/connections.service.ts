@@ -14,9 +14,9 @@ import { type ConnectionEntity } from './connection.entity';
 import { toConnectionView, type ConnectionView } from './connection.view';
 import { ConnectionsRepository } from './connections.repository';
 import { type ListConnectionsQuery } from './dto/list-connections.query';
+import { settingsToJson } from './dto/connection-settings.dto';
 import { type UpdateConnectionDto } from './dto/update-connection.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/validation/uuid';
 
 export const connectionNotFound = (): ProblemException =>
   new ProblemException('not_found', 'No such connection.');
@@ -64,7 +64,7 @@ export class ConnectionsService {
       const row = await this.connections.lockOne(auth.applicationId, connectionId, manager);
       if (!row) throw connectionNotFound();
       const changes: Partial<ConnectionEntity> = {};
-      if (input.settings) changes.settings = instanceToPlainSettings(input.settings);
+      if (input.settings) changes.settings = settingsToJson(input.settings);
       if (input.status === 'paused' && row.status !== 'paused') {
         if (row.status === 'pending') {
           throw new ProblemException('conflict', 'A pending connection has nothing to pause yet.');
@@ -127,13 +127,8 @@ export class ConnectionsService {
 
   /** A malformed id, another tenant's id and a token bound elsewhere all look like a missing one. */
   private assertVisible(auth: AuthContext, connectionId: string): void {
-    if (!UUID.test(connectionId) || (auth.connectionId && auth.connectionId !== connectionId)) {
+    if (!isUuid(connectionId) || (auth.connectionId && auth.connectionId !== connectionId)) {
       throw connectionNotFound();
     }
   }
-}
-
-/** class-transformer instances to plain JSON for the jsonb column (drops undefined keys). */
-export function instanceToPlainSettings(settings: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
 }

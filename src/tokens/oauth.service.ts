@@ -11,6 +11,7 @@ import { type Scope } from '../auth/scopes';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { AccessTokensService } from './access-tokens.service';
 import { OAuthError } from './oauth-error';
+import { isUuid } from '../common/validation/uuid';
 
 export interface TokenRequest {
   grantType?: string;
@@ -28,7 +29,6 @@ export interface TokenResponse {
   connection_id?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Compared against when the client id is unknown, so both failures take the same time.
 const DUMMY_HASH = hashClientSecret('no such client');
 
@@ -72,7 +72,7 @@ export class OAuthService {
 
     let connectionId: string | undefined;
     if (request.connectionId !== undefined) {
-      const connection = UUID.test(request.connectionId)
+      const connection = isUuid(request.connectionId)
         ? await this.connections.findOne(application.id, request.connectionId)
         : null;
       if (!connection)

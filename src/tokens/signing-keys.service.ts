@@ -12,13 +12,13 @@ import { Vault } from '../vault/vault';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS, TOKEN_ALGORITHM } from './token-policy';
+import { isUuid } from '../common/validation/uuid';
 
 /** How long a replica may keep signing with a key another replica just retired. */
 const CACHE_TTL_MS = 60_000;
 /** A retired key verifies (and stays published) for this long after retirement. */
 export const RETIRED_KEY_GRACE_MS =
   CACHE_TTL_MS + (ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type KeyLike = CryptoKey | Uint8Array;
 
@@ -74,7 +74,7 @@ export class SigningKeysService implements OnModuleInit {
     if (known) return known.publicKey;
     // A key another replica just created: look that one kid up. Per kid, not a whole reload,
     // so junk kids cannot use up a shared reload budget and hide a real new key.
-    if (!UUID.test(kid)) return undefined;
+    if (!isUuid(kid)) return undefined;
     const row = await this.repository.findUsableByKid(
       kid,
       new Date(Date.now() - RETIRED_KEY_GRACE_MS),

@@ -30,6 +30,9 @@ describe('access tokens (e2e)', () => {
   let other: TestApplication;
 
   const admin = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+  /** A form-encoded token request (RFC 6749), answer unchecked. */
+  const tokenRequest = (fields: Record<string, string>): request.Test =>
+    request(gateway.url).post('/v1/oauth/token').type('form').send(fields);
   const protectedRoute = (token: string): request.Test =>
     request(gateway.url).get('/v1/connections').set('Authorization', `Bearer ${token}`);
 
@@ -80,15 +83,11 @@ describe('access tokens (e2e)', () => {
   });
 
   it('issues an EdDSA at+jwt with the required claims, verifiable with the published JWKS', async () => {
-    const res = await request(gateway.url)
-      .post('/v1/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-      })
-      .expect(200);
+    const res = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    }).expect(200);
     expectContract(res);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toMatchObject({
@@ -193,26 +192,18 @@ describe('access tokens (e2e)', () => {
     const foreign = await createConnectSession(gateway, otherToken, {
       customer_ref: 'other-customer',
     });
-    const refused = await request(gateway.url)
-      .post('/v1/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        connection_id: foreign.connection_id,
-      })
-      .expect(400);
-    const missing = await request(gateway.url)
-      .post('/v1/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        connection_id: '00000000-0000-4000-8000-000000000000',
-      })
-      .expect(400);
+    const refused = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      connection_id: foreign.connection_id,
+    }).expect(400);
+    const missing = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      connection_id: '00000000-0000-4000-8000-000000000000',
+    }).expect(400);
     expect(refused.body).toEqual(missing.body);
 
     const own = await createConnectSession(gateway, await accessToken(gateway, app), {
@@ -326,15 +317,11 @@ describe('access tokens (e2e)', () => {
     expectContract(rotated);
     const res = await protectedRoute(before).expect(401);
     expect(res.body.detail).toMatch(/revoked/);
-    const oldSecret = await request(gateway.url)
-      .post('/v1/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: victim.clientId,
-        client_secret: victim.clientSecret,
-      })
-      .expect(401);
+    const oldSecret = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: victim.clientId,
+      client_secret: victim.clientSecret,
+    }).expect(401);
     expect(oldSecret.body.error).toBe('invalid_client');
 
     const renewed = { ...victim, clientSecret: rotated.body.client_secret as string };
@@ -356,15 +343,11 @@ describe('access tokens (e2e)', () => {
       .send({ status: 'disabled' })
       .expect(200);
     await protectedRoute(fresh).expect(401);
-    await request(gateway.url)
-      .post('/v1/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: renewed.clientId,
-        client_secret: renewed.clientSecret,
-      })
-      .expect(401);
+    await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: renewed.clientId,
+      client_secret: renewed.clientSecret,
+    }).expect(401);
   });
 
   it('lets another replica verify a key rotated elsewhere at once, and ignores junk kids', async () => {

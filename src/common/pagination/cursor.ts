@@ -3,13 +3,12 @@
  * cannot build or depend on them; a tampered or foreign cursor is a clear 400, never a 500.
  */
 import { ProblemException } from '../errors/problem';
+import { isUuid } from '../validation/uuid';
 
 export interface CursorKey {
   t: string;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -30,7 +29,7 @@ export function decodeCursor<T>(cursor: string, toKey: (key: CursorKey) => T): T
   if (
     typeof key?.t !== 'string' ||
     typeof key.id !== 'string' ||
-    !UUID.test(key.id) ||
+    !isUuid(key.id) ||
     Number.isNaN(Date.parse(key.t))
   ) {
     throw invalid();

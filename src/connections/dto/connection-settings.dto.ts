@@ -204,3 +204,8 @@ export function effectiveSettings(
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Validated settings (class instances) as plain JSON for a jsonb column; drops unset keys. */
+export function settingsToJson(settings: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
+}
