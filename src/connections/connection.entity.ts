@@ -69,6 +69,19 @@ export class ConnectionEntity {
   @Column({ name: 'connected_at', type: 'timestamptz', precision: 3, nullable: true })
   connectedAt!: Date | null;
 
+  /** When the schedule next queues a run; null while the connection cannot sync. */
+  @Index('connections_next_sync_idx', { where: `status = 'connected'` })
+  @Column({ name: 'next_sync_at', type: 'timestamptz', precision: 3, nullable: true })
+  nextSyncAt!: Date | null;
+
+  /** End of the last successful run; null until the first one (that run is the baseline). */
+  @Column({ name: 'last_synced_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastSyncedAt!: Date | null;
+
+  /** Failed runs since the last success; three pause the connection. */
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 

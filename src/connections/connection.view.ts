@@ -14,6 +14,9 @@ export function toConnectionView(row: ConnectionEntity): ConnectionView {
     has_credentials: row.credentials !== null,
     settings: row.settings,
     connected_at: row.connectedAt?.toISOString() ?? null,
+    next_sync_at: row.status === 'connected' ? (row.nextSyncAt?.toISOString() ?? null) : null,
+    last_synced_at: row.lastSyncedAt?.toISOString() ?? null,
+    consecutive_failures: row.consecutiveFailures,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

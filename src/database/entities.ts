@@ -7,6 +7,14 @@ import { ApplicationEntity } from '../applications/application.entity';
 import { ConnectSessionEntity } from '../connect/connect-session.entity';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { EventEntity } from '../events/event.entity';
+import { AbsenceTypeEntity } from '../hris/entities/absence-type.entity';
+import { AbsenceEntity } from '../hris/entities/absence.entity';
+import { EmployeeEntity } from '../hris/entities/employee.entity';
+import { PositionEntity } from '../hris/entities/position.entity';
+import { ReportingLineEntity } from '../hris/entities/reporting-line.entity';
+import { TeamEntity } from '../hris/entities/team.entity';
+import { SyncRunEntity } from '../sync/runs/sync-run.entity';
+import { SyncStagingEntity } from '../sync/runs/sync-staging.entity';
 import { SigningKeyEntity } from '../tokens/signing-key.entity';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -16,4 +24,12 @@ export const ENTITIES: Array<Function | EntitySchema> = [
   ConnectSessionEntity,
   EventEntity,
   SigningKeyEntity,
+  EmployeeEntity,
+  TeamEntity,
+  PositionEntity,
+  ReportingLineEntity,
+  AbsenceEntity,
+  AbsenceTypeEntity,
+  SyncRunEntity,
+  SyncStagingEntity,
 ];
