@@ -292,6 +292,108 @@ export interface paths {
     patch: operations['updateConnection'];
     trace?: never;
   };
+  '/v1/connections/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['ConnectionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check the stored credentials and preview a sync, writing nothing
+     * @description A dry run: checks the stored credentials against Personio, names the attributes the
+     *     application needs that they cannot read, and reads the scope as a sync would to preview
+     *     what the next run would create, update and delete. Nothing is written and no event is
+     *     emitted. When Personio refuses the credentials or fails, the answer is still 200, with
+     *     `ok: false` and `error`.
+     */
+    post: operations['testConnection'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sync-runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The application's sync runs, newest first
+     * @description Newest first by `queued_at`. A token bound to a connection sees only that connection's
+     *     runs.
+     */
+    get: operations['listSyncRuns'];
+    put?: never;
+    /**
+     * Sync a connection now
+     * @description Queues a `manual` run for the connection. When a run is already queued or running for
+     *     it, no second run is queued: that run is returned, with 200 instead of 202. `actor`
+     *     names the person in the application who asked; it is kept on the run record as given.
+     */
+    post: operations['createSyncRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sync-runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A sync run id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['SyncRunId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * One sync run
+     * @description Poll it to follow a run; `progress` changes while it is running.
+     */
+    get: operations['getSyncRun'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sync-runs/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A sync run id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['SyncRunId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the deletions a run held back
+     * @description For a run in `needs_confirmation`: queues the follow-up run that applies the deletions
+     *     this run held back (its `confirms_run_id` names this run) and sets this run's
+     *     `confirmed_at` and `follow_up_run_id`. `actor` names the person who confirmed.
+     */
+    post: operations['confirmSyncRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/connect/{token}': {
     parameters: {
       query?: never;
@@ -421,8 +523,9 @@ export interface components {
         /** @default 180 */
         days_ahead: number;
       };
+      /** @description What to sync. Default `[employees, teams, positions, absences]`. `absences` and `positions` need `employees` in the list too (a 400 otherwise). */
       resources?: ('employees' | 'teams' | 'positions' | 'absences')[];
-      /** @description A run that would delete more than this share of employees (default 0.3) stops and asks for confirmation. */
+      /** @description A run that would delete more than this share of employees stops and asks for confirmation (`needs_confirmation`). Default 0.3. */
       deletion_threshold?: number;
       /**
        * @description `auto` (default) uses API v2 when the credentials allow it, else v1.
@@ -444,6 +547,18 @@ export interface components {
       settings: components['schemas']['ConnectionSettings'];
       /** Format: date-time */
       connected_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the schedule next runs a sync; null when no sync is scheduled (not `connected`).
+       */
+      next_sync_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the last successful run finished; null before the first.
+       */
+      last_synced_at: string | null;
+      /** @description Failed runs in a row since the last successful one; 3 pause the connection. */
+      consecutive_failures: number;
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
@@ -489,6 +604,256 @@ export interface components {
       expires_at: string;
       /** Format: uuid */
       connection_id: string;
+    };
+    /**
+     * @description What started a run. `schedule`, the connection's schedule; `manual`, the application (`POST /v1/sync-runs`, or confirming a held run); `connect`, the admin connecting the account.
+     * @enum {string}
+     */
+    SyncRunTrigger: 'schedule' | 'manual' | 'connect';
+    /**
+     * @description `queued` waits for a worker; `running`; `succeeded`; `failed` (see `error`; nothing was changed by a failed run); `needs_confirmation`, stopped before a mass deletion (see `deletion_guard`).
+     * @enum {string}
+     */
+    SyncRunStatus: 'queued' | 'running' | 'succeeded' | 'failed' | 'needs_confirmation';
+    /**
+     * @description Why a run or a connection test failed. `credentials_refused`: Personio refused the
+     *     credentials. `permission_missing`: the credentials may not read data the run needs.
+     *     `rate_limited`: Personio kept throttling after the retries allowed. `personio_unavailable`:
+     *     Personio did not answer, or answered with server errors, after the retries allowed.
+     *     `bad_response`: Personio answered something that cannot be read. `not_found`: something the
+     *     run reads does not exist in Personio. `worker_lost`: the worker running the run
+     *     disappeared. `interrupted`: the run was stopped before it finished. `internal`: an
+     *     unexpected gateway error (logged).
+     * @enum {string}
+     */
+    SyncErrorCode:
+      | 'credentials_refused'
+      | 'permission_missing'
+      | 'rate_limited'
+      | 'personio_unavailable'
+      | 'bad_response'
+      | 'not_found'
+      | 'worker_lost'
+      | 'interrupted'
+      | 'internal';
+    SyncError: {
+      code: components['schemas']['SyncErrorCode'];
+      /** @description For people; branch on `code`, not on this. */
+      message: string;
+    };
+    /** @description The person in the application who started or confirmed a run, as the application named them. The gateway does not check it. */
+    SyncActor: {
+      /** @example Jane Doe */
+      name: string | null;
+      /**
+       * Format: email
+       * @example jane.doe@acme.example
+       */
+      email: string | null;
+    };
+    /** @description The person in the application who asks, kept on the run record as given. */
+    SyncActorInput: {
+      name?: string;
+      /** Format: email */
+      email?: string;
+    };
+    ResourceCounts: {
+      created: number;
+      updated: number;
+      deleted: number;
+      unchanged: number;
+    };
+    /** @description Counts per resource. A resource that was not synced is left out. */
+    ResourceCountsByResource: {
+      employees?: components['schemas']['ResourceCounts'];
+      teams?: components['schemas']['ResourceCounts'];
+      positions?: components['schemas']['ResourceCounts'];
+      reporting_lines?: components['schemas']['ResourceCounts'];
+      absences?: components['schemas']['ResourceCounts'];
+      absence_types?: components['schemas']['ResourceCounts'];
+    };
+    /** @description One sync of one connection. */
+    SyncRun: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      connection_id: string;
+      trigger: components['schemas']['SyncRunTrigger'];
+      /** @description Who asked for the run, when the application named someone; null otherwise. */
+      actor: components['schemas']['SyncActor'] | null;
+      status: components['schemas']['SyncRunStatus'];
+      /** Format: date-time */
+      queued_at: string;
+      /**
+       * Format: date-time
+       * @description Null while queued.
+       */
+      started_at: string | null;
+      /**
+       * Format: date-time
+       * @description Null until the run ends.
+       */
+      finished_at: string | null;
+      /** @description From `started_at` to `finished_at`, in milliseconds; null until the run ends. */
+      duration_ms: number | null;
+      /** @description Updated while the run is running. */
+      progress: {
+        /**
+         * @description What the run is reading from Personio now, or `applying` while it writes the changes; null when it is neither reading nor writing.
+         * @enum {string|null}
+         */
+        resource:
+          'employees' | 'teams' | 'positions' | 'absences' | 'absence_types' | 'applying' | null;
+        /** @description Pages read from Personio so far. */
+        pages: number;
+        /** @description Records read so far. */
+        records: number;
+      };
+      /** @description What the run created, updated, deleted and left unchanged, per resource. */
+      counts: components['schemas']['ResourceCountsByResource'];
+      /** @description The run's requests to Personio. */
+      requests: {
+        /** @description Requests sent. */
+        made: number;
+        /** @description Requests sent again after a failure. */
+        retries: number;
+        /** @description Times the gateway waited before sending, to stay within Personio's rate limit. */
+        rate_limit_waits: number;
+        /** @description Time spent in those waits, in milliseconds. */
+        rate_limit_wait_ms: number;
+        /** @description 429 answers from Personio (a healthy run has none). */
+        throttled: number;
+      };
+      /** @description Set when the run held back a mass deletion and waits for confirmation (`needs_confirmation`); null otherwise. */
+      deletion_guard: {
+        /** @enum {string} */
+        resource: 'employees';
+        /** @description Live records stored before the run. */
+        live: number;
+        /** @description Of those, the ones the run would delete. */
+        deleting: number;
+        /** @description `deleting / live`. */
+        share: number;
+        /** @description The connection's `deletion_threshold` that `share` exceeded. */
+        threshold: number;
+      } | null;
+      /** @description Why the run failed; null unless `status` is `failed`. */
+      error: components['schemas']['SyncError'] | null;
+      /** @description Things the run noticed that did not fail it, for people. */
+      warnings: string[];
+      /**
+       * Format: date-time
+       * @description When the held-back deletions were confirmed (`POST /v1/sync-runs/{id}/confirm`).
+       */
+      confirmed_at: string | null;
+      /**
+       * Format: uuid
+       * @description The run started by confirming this one.
+       */
+      follow_up_run_id: string | null;
+      /**
+       * Format: uuid
+       * @description The held run this run confirms; this run applies its held-back deletions.
+       */
+      confirms_run_id: string | null;
+    };
+    SyncRunList: {
+      data: components['schemas']['SyncRun'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    CreateSyncRunRequest: {
+      /**
+       * Format: uuid
+       * @description The connection to sync. Required unless the token is bound to a connection, which it then defaults to.
+       */
+      connection_id?: string;
+      actor?: components['schemas']['SyncActorInput'];
+    };
+    ConfirmSyncRunRequest: {
+      actor?: components['schemas']['SyncActorInput'];
+    };
+    /** @description The result of a connection test. Nothing was written. */
+    ConnectionTest: {
+      /** @description Personio accepted the credentials and the preview was read; false when Personio refused or failed (see `error`). */
+      ok: boolean;
+      /** Format: date-time */
+      checked_at: string;
+      /**
+       * @description The Personio API generation these credentials use (`v1`, `v2`); null when unknown.
+       * @example v2
+       */
+      api_version: string | null;
+      /** @description Head count when Personio tells it cheaply, else null. */
+      employee_count: number | null;
+      /** @description Fields the application needs (its `required_attributes`) that these credentials cannot read. */
+      missing_attributes: {
+        /** @description The field as the application names it. */
+        field: string;
+        /** @description The Personio attribute or access right, as the admin sees it. */
+        label: string;
+        /** @description For the admin: what is missing and what to change. */
+        message: string;
+      }[];
+      /** @description Other findings, for people. */
+      issues: string[];
+      /** @description Why the test failed; null when `ok`. */
+      error: components['schemas']['SyncError'] | null;
+      /** @description What a sync would do now; null when it could not be read. */
+      preview: components['schemas']['ConnectionTestPreview'] | null;
+    };
+    ConnectionTestPreview: {
+      /** @description What a run would create, update, delete and leave unchanged, per resource. */
+      resources: components['schemas']['ResourceCountsByResource'];
+      /** @description People in Personio that the connection's `scope` leaves out. */
+      out_of_scope: number;
+      /** @description Whether a run now would stop before deleting and wait for confirmation (`exceeded`). */
+      deletion_guard: {
+        /** @description Live employees stored now. */
+        live: number;
+        /** @description Of those, the ones a run would delete. */
+        deleting: number;
+        /** @description `deleting / live`. */
+        share: number;
+        /** @description The connection's `deletion_threshold`. */
+        threshold: number;
+        /** @description `share` is over `threshold`. */
+        exceeded: boolean;
+      };
+      /** @description Up to 10 employees of each kind. */
+      sample: {
+        created: components['schemas']['PreviewEmployee'][];
+        updated: {
+          remote_id: string;
+          display_name: string | null;
+          /** @description The unified fields that would change. */
+          changed: string[];
+        }[];
+        deleted: {
+          remote_id: string;
+          display_name: string | null;
+          /**
+           * @description `left_scope`: still in Personio but no longer in the `scope`; `removed_in_source`: gone from Personio.
+           * @enum {string}
+           */
+          reason: 'left_scope' | 'removed_in_source';
+        }[];
+        out_of_scope: {
+          remote_id: string;
+          /** @description Which part of the `scope` leaves them out. */
+          reason: string;
+        }[];
+      };
+    };
+    /** @description An employee as a sync would store it, in brief. */
+    PreviewEmployee: {
+      /** @description The employee's id in Personio. */
+      remote_id: string;
+      display_name: string | null;
+      email: string | null;
+      status: string | null;
+      employment_type: string | null;
+      job_title: string | null;
     };
     /** @enum {string} */
     Scope:
@@ -726,6 +1091,8 @@ export interface components {
     ApplicationId: string;
     /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
     ConnectionId: string;
+    /** @description A sync run id; another application's id answers 404 exactly like an unknown one. */
+    SyncRunId: string;
     /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
     Limit: number;
     /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
@@ -1237,6 +1604,217 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  testConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['ConnectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The result of the check. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectionTest'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The connection has no credentials yet (still `pending`). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listSyncRuns: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /** @description Only this connection's runs. An unknown or foreign id gives an empty page. */
+        connection_id?: string;
+        status?: components['schemas']['SyncRunStatus'];
+        trigger?: components['schemas']['SyncRunTrigger'];
+        /**
+         * @description Only runs queued at or after this instant.
+         * @example 2025-03-01T00:00:00Z
+         */
+        since?: string;
+        /**
+         * @description Only runs queued before this instant.
+         * @example 2025-04-01T00:00:00Z
+         */
+        until?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SyncRunList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  createSyncRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "connection_id": "3f1c2a7e-5b8d-4c9e-a1f0-7d6e5c4b3a21",
+         *       "actor": {
+         *         "name": "Jane Doe",
+         *         "email": "jane.doe@acme.example"
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['CreateSyncRunRequest'];
+      };
+    };
+    responses: {
+      /** @description A run was already queued or running for the connection; that run (deduplicated, nothing new queued). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SyncRun'];
+        };
+      };
+      /** @description A new run, queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SyncRun'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The connection cannot sync in its status (`pending`, `invalid_credentials` or `disabled`). A deleted connection answers 404 like an unknown one. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  getSyncRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A sync run id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['SyncRunId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SyncRun'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  confirmSyncRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A sync run id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['SyncRunId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        /**
+         * @example {
+         *       "actor": {
+         *         "name": "Jane Doe",
+         *         "email": "jane.doe@acme.example"
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['ConfirmSyncRunRequest'];
+      };
+    };
+    responses: {
+      /** @description The follow-up run, queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SyncRun'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The run is not waiting for confirmation, was already confirmed, a later run of the connection superseded it, or a run is queued or running for the connection. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       429: components['responses']['TooManyRequests'];
     };
   };

@@ -46,6 +46,12 @@ const TENANT_TARGETS: Record<string, Target> = {
   'PATCH /v1/connections/{id}': { params: (t) => ({ id: t.connectionId }), body: () => ({}) },
   'DELETE /v1/connections/{id}': { params: (t) => ({ id: t.connectionId }) },
   'POST /v1/connect/sessions': { body: (t) => ({ connection_id: t.connectionId }) },
+  'POST /v1/connections/{id}/test': { params: (t) => ({ id: t.connectionId }) },
+  'POST /v1/sync-runs': { body: (t) => ({ connection_id: t.connectionId }) },
+  // A tenant has no sync run yet to name, so these use a connection id as the run id: it is no
+  // one's run, so it must answer 404 for everyone, exactly like a missing id.
+  'GET /v1/sync-runs/{id}': { params: (t) => ({ id: t.connectionId }) },
+  'POST /v1/sync-runs/{id}/confirm': { params: (t) => ({ id: t.connectionId }), body: () => ({}) },
 };
 
 function tokenOperations(contract: Contract): Operation[] {
