@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
@@ -17,6 +18,7 @@ import { ProvidersModule } from './providers/providers.module';
 import { TokensModule } from './tokens/tokens.module';
 import { VaultModule } from './vault/vault.module';
 import { HealthModule } from './health/health.module';
+import { SyncModule } from './sync/sync.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -43,6 +45,8 @@ export class AppModule {
         TokensModule,
         ConnectionsModule,
         ConnectModule,
+        ScheduleModule.forRoot(),
+        SyncModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

@@ -139,6 +139,34 @@ class EnvironmentVariables {
   @Min(0)
   @Max(120_000)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  /** "false" runs no scheduler or sync worker in this process (an API-only replica). */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(['true', 'false'], { message: 'SYNC_ENABLED must be true or false' })
+  SYNC_ENABLED: string = 'true';
+
+  /** How often the scheduler looks for due connections and queued runs. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(300_000)
+  SYNC_TICK_MS: number = 5_000;
+
+  /** Syncs one process runs at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  SYNC_CONCURRENCY: number = 4;
+
+  /** A running sync whose heartbeat is older than this lost its worker: it fails and reruns. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  SYNC_STALE_AFTER_MS: number = 120_000;
 }
 
 /** Typed, validated configuration handed to every module through dependency injection. */
@@ -172,6 +200,12 @@ export class AppConfig {
     readonly trustProxyHops: number,
     /** Requests per minute per application on the token-guarded API (per gateway process). */
     readonly apiRateLimitPerMinute: number,
+    readonly sync: {
+      readonly enabled: boolean;
+      readonly tickMs: number;
+      readonly concurrency: number;
+      readonly staleAfterMs: number;
+    },
   ) {}
 
   get isProduction(): boolean {
@@ -263,5 +297,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     vars.CONNECT_RATE_LIMIT_PER_MINUTE,
     vars.TRUST_PROXY_HOPS,
     vars.API_RATE_LIMIT_PER_MINUTE,
+    {
+      enabled: vars.SYNC_ENABLED === 'true',
+      tickMs: vars.SYNC_TICK_MS,
+      concurrency: vars.SYNC_CONCURRENCY,
+      staleAfterMs: vars.SYNC_STALE_AFTER_MS,
+    },
   );
 }

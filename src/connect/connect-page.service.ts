@@ -15,6 +15,9 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import { effectiveSettings } from '../connections/dto/connection-settings.dto';
 import { EventsWriter } from '../events/events.writer';
 import { Providers } from '../providers/providers.module';
+import { nextSyncAfter } from '../connections/schedule';
+import { SyncQueue } from '../sync/runs/sync-queue';
+import { SyncScheduler } from '../sync/scheduler/sync-scheduler';
 import { sealingContext } from '../vault/sealed-columns';
 import { Vault } from '../vault/vault';
 import { hashLinkToken, looksLikeLinkToken } from './connect-link-token';
@@ -47,6 +50,8 @@ export class ConnectPageService {
     private readonly connections: ConnectionsRepository,
     private readonly events: EventsWriter,
     private readonly providers: Providers,
+    private readonly queue: SyncQueue,
+    private readonly scheduler: SyncScheduler,
     private readonly vault: Vault,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -139,6 +144,8 @@ export class ConnectPageService {
           status: 'connected',
           statusReason: null,
           connectedAt: new Date(),
+          consecutiveFailures: 0,
+          nextSyncAt: nextSyncAfter(settings.schedule, new Date()),
         },
         manager,
       );
@@ -147,9 +154,15 @@ export class ConnectPageService {
         customer_ref: row.customerRef,
         employees_found: found.count,
       });
+      await this.queue.enqueue(manager, {
+        applicationId: application.id,
+        connectionId: row.id,
+        trigger: 'connect',
+      });
       return true;
     });
     if (!stored) return { kind: 'gone' };
+    this.scheduler.nudge();
     return {
       kind: 'connected',
       employeesFound: found.count,

@@ -1,3 +1,4 @@
+import { SyncModule } from '../sync/sync.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionsDataModule } from '../connections/connections-data.module';
@@ -10,7 +11,12 @@ import { ConnectSessionsRepository } from './connect-sessions.repository';
 import { ConnectSessionsService } from './connect-sessions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ConnectSessionEntity]), ConnectionsDataModule, EventsModule],
+  imports: [
+    TypeOrmModule.forFeature([ConnectSessionEntity]),
+    ConnectionsDataModule,
+    EventsModule,
+    SyncModule,
+  ],
   controllers: [ConnectSessionsController, ConnectPageController],
   providers: [ConnectSessionsRepository, ConnectSessionsService, ConnectPageService],
 })

@@ -70,7 +70,16 @@ export class ConnectionsRepository {
     applicationId: string,
     connectionId: string,
     values: Partial<
-      Pick<ConnectionEntity, 'status' | 'statusReason' | 'settings' | 'credentials' | 'connectedAt'>
+      Pick<
+        ConnectionEntity,
+        | 'status'
+        | 'statusReason'
+        | 'settings'
+        | 'credentials'
+        | 'connectedAt'
+        | 'nextSyncAt'
+        | 'consecutiveFailures'
+      >
     >,
     manager?: EntityManager,
   ): Promise<void> {

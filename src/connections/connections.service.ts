@@ -14,7 +14,9 @@ import { type ConnectionEntity } from './connection.entity';
 import { toConnectionView, type ConnectionView } from './connection.view';
 import { ConnectionsRepository } from './connections.repository';
 import { type ListConnectionsQuery } from './dto/list-connections.query';
-import { settingsToJson } from './dto/connection-settings.dto';
+import { effectiveSettings, settingsToJson } from './dto/connection-settings.dto';
+import { nextSyncAfter } from './schedule';
+import { ApplicationEntity } from '../applications/application.entity';
 import { type UpdateConnectionDto } from './dto/update-connection.dto';
 import { isUuid } from '../common/validation/uuid';
 
@@ -64,7 +66,15 @@ export class ConnectionsService {
       const row = await this.connections.lockOne(auth.applicationId, connectionId, manager);
       if (!row) throw connectionNotFound();
       const changes: Partial<ConnectionEntity> = {};
-      if (input.settings) changes.settings = settingsToJson(input.settings);
+      if (input.settings) {
+        changes.settings = settingsToJson(input.settings);
+        // A new schedule counts from now; other settings apply from the next run.
+        if (input.settings.schedule !== undefined && row.nextSyncAt !== null) {
+          const application = await manager.findOneBy(ApplicationEntity, { id: row.applicationId });
+          const next = effectiveSettings(application?.defaultSettings, changes.settings);
+          changes.nextSyncAt = nextSyncAfter(next.schedule, new Date());
+        }
+      }
       if (input.status === 'paused' && row.status !== 'paused') {
         if (row.status === 'pending') {
           throw new ProblemException('conflict', 'A pending connection has nothing to pause yet.');
@@ -91,7 +101,13 @@ export class ConnectionsService {
             'Personio refused the stored credentials: send the admin a new connect link.',
           );
         }
-        Object.assign(changes, { status: 'connected', statusReason: null });
+        // Resumed: sync soon, with a clean failure count.
+        Object.assign(changes, {
+          status: 'connected',
+          statusReason: null,
+          consecutiveFailures: 0,
+          nextSyncAt: new Date(),
+        });
         await this.events.append(manager, row, 'connection.resumed', { id: row.id });
       }
       await this.connections.update(auth.applicationId, row.id, changes, manager);

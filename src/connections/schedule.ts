@@ -36,3 +36,11 @@ export function nextRunAfter(schedule: Schedule, from: Date): Date {
   if (schedule.kind === 'interval') return new Date(from.getTime() + schedule.ms);
   return new CronTime(schedule.text, 'UTC').getNextDateFrom(from).toJSDate();
 }
+
+/** The next run of a validated schedule text; an unreadable one (never stored) means hourly. */
+export function nextSyncAfter(text: string, from: Date): Date {
+  const schedule = parseSchedule(text);
+  return typeof schedule === 'string'
+    ? new Date(from.getTime() + 3_600_000)
+    : nextRunAfter(schedule, from);
+}

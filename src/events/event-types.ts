@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'connection.paused',
   'connection.resumed',
   'connection.deleted',
+  'sync_run.needs_confirmation',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

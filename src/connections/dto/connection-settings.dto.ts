@@ -46,6 +46,25 @@ function IsSchedule(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** Absences and positions hang off employees: a list naming them must name employees too. */
+function IsResourceList(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isResourceList',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) =>
+          !Array.isArray(value) ||
+          value.includes('employees') ||
+          !value.some((r) => r === 'absences' || r === 'positions'),
+        defaultMessage: () =>
+          'resources: absences and positions come from the employees, so the list must include employees too',
+      },
+    });
+}
+
 function IsFieldMapping(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -143,6 +162,7 @@ export class ConnectionSettingsDto {
   @IsArray()
   @ArrayUnique()
   @IsIn(SYNC_RESOURCES, { each: true })
+  @IsResourceList()
   resources?: (typeof SYNC_RESOURCES)[number][];
 
   /** A run that would delete more than this share of employees waits for confirmation. */

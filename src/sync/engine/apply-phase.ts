@@ -1,0 +1,253 @@
+/**
+ * Owns the write half of a run, inside the caller's one transaction: staged records become
+ * inserts, restores and updates in batches; deletions are marked; every change gets its event
+ * (`previous` with only the changed fields) in the same transaction, so a change is stored if
+ * and only if its event is. A baseline run (the connection's first successful one) stores data
+ * without per-record events: a new consumer lists the data rather than replaying a flood.
+ */
+import type { EntityManager } from 'typeorm';
+import type { RemoteId } from '../../../connectors/unified';
+import { EventsWriter, type EventSubject, type NewEvent } from '../../events/events.writer';
+import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import type { ResourceCounts } from '../runs/sync-run.entity';
+import { changesBetween } from '../diff';
+import { RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
+import { stagedBatches, type StagedRow } from './staging';
+
+const BATCH = 500;
+
+export interface Deletion {
+  remoteId: RemoteId;
+  reason: 'left_scope' | 'removed_in_source';
+}
+
+export interface ApplyInput {
+  manager: EntityManager;
+  events: EventsWriter;
+  connection: EventSubject;
+  runId: string;
+  /** One instant for the whole run's writes: created_at/updated_at/remote_deleted_at agree. */
+  now: Date;
+  baseline: boolean;
+  /** Resources in write order (referenced ones first). */
+  resources: readonly GatewayResource[];
+  deletions: Partial<Record<GatewayResource, Deletion[]>>;
+}
+
+interface StoredRow {
+  id: string;
+  remote_id: string;
+  hash: string;
+  data: RecordData;
+  created_at: Date;
+  updated_at: Date;
+  remote_deleted_at: Date | null;
+}
+
+export function emptyCounts(): ResourceCounts {
+  return { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+}
+
+/** The record as the API and the events show it. */
+export function servedObject(
+  id: string,
+  data: RecordData,
+  times: { created_at: Date; updated_at: Date; remote_deleted_at: Date | null },
+): Record<string, unknown> {
+  return {
+    id,
+    ...data,
+    created_at: times.created_at.toISOString(),
+    updated_at: times.updated_at.toISOString(),
+    remote_deleted_at: times.remote_deleted_at?.toISOString() ?? null,
+  };
+}
+
+export async function applyChanges(
+  input: ApplyInput,
+): Promise<Partial<Record<GatewayResource, ResourceCounts>>> {
+  const counts: Partial<Record<GatewayResource, ResourceCounts>> = {};
+  for (const resource of input.resources) {
+    counts[resource] = await upsertStaged(input, RESOURCE_SPECS[resource]);
+  }
+  // Deletions last and in reverse order: an absence goes before the person it belonged to.
+  for (const resource of [...input.resources].reverse()) {
+    const list = input.deletions[resource] ?? [];
+    if (list.length === 0) continue;
+    (counts[resource] ??= emptyCounts()).deleted += await markDeleted(
+      input,
+      RESOURCE_SPECS[resource],
+      list,
+    );
+  }
+  return counts;
+}
+
+async function upsertStaged(input: ApplyInput, spec: ResourceSpec): Promise<ResourceCounts> {
+  const { manager, connection, now } = input;
+  const counts = emptyCounts();
+  for await (const batch of stagedBatches(manager, input.runId, spec.resource, BATCH)) {
+    const stored = new Map(
+      (
+        await manager.query<StoredRow[]>(
+          `SELECT id, remote_id, hash, data, created_at, updated_at, remote_deleted_at
+           FROM ${spec.table} WHERE connection_id = $1 AND remote_id = ANY($2::text[])`,
+          [connection.id, batch.map((r) => r.remote_id)],
+        )
+      ).map((row) => [row.remote_id, row]),
+    );
+    const inserts: StagedRow[] = [];
+    const updates: Array<StagedRow & { id: string; touch: boolean }> = [];
+    const events: NewEvent[] = [];
+    for (const row of batch) {
+      const before = stored.get(row.remote_id);
+      if (before === undefined) {
+        inserts.push(row);
+        counts.created += 1;
+        const id = gatewayId(connection.id, spec.resource, row.remote_id);
+        if (spec.events) {
+          const object = servedObject(id, row.data, {
+            created_at: now,
+            updated_at: now,
+            remote_deleted_at: null,
+          });
+          events.push({ type: spec.events.created, data: { object } });
+        }
+      } else if (before.remote_deleted_at !== null) {
+        // It came back (re-hired, back in scope): same gateway id, announced as created again.
+        updates.push({ ...row, id: before.id, touch: true });
+        counts.created += 1;
+        if (spec.events) {
+          const object = servedObject(before.id, row.data, {
+            created_at: before.created_at,
+            updated_at: now,
+            remote_deleted_at: null,
+          });
+          events.push({ type: spec.events.created, data: { object } });
+        }
+      } else if (before.hash === row.hash) {
+        counts.unchanged += 1;
+      } else {
+        const { changed, previous } = changesBetween(before.data, row.data);
+        if (changed.length === 0) {
+          // Only the hash's inputs moved (an older hash, a volatile field): store, say nothing.
+          updates.push({ ...row, id: before.id, touch: false });
+          counts.unchanged += 1;
+          continue;
+        }
+        updates.push({ ...row, id: before.id, touch: true });
+        counts.updated += 1;
+        if (spec.events) {
+          const object = servedObject(before.id, row.data, {
+            created_at: before.created_at,
+            updated_at: now,
+            remote_deleted_at: null,
+          });
+          events.push({ type: spec.events.updated, data: { object, previous } });
+        }
+      }
+    }
+    await insertRows(input, spec, inserts);
+    await updateRows(input, spec, updates);
+    if (!input.baseline) await input.events.appendMany(manager, connection, events, now);
+  }
+  return counts;
+}
+
+function columnList(spec: ResourceSpec): { names: string; values: string; types: string } {
+  return {
+    names: spec.columns.map((c) => c.name).join(', '),
+    values: spec.columns.map((c) => `r.${c.name}`).join(', '),
+    types: spec.columns.map((c) => `${c.name} ${c.type}`).join(', '),
+  };
+}
+
+function withColumns(spec: ResourceSpec, data: RecordData): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const column of spec.columns) out[column.name] = column.value(data);
+  return out;
+}
+
+async function insertRows(input: ApplyInput, spec: ResourceSpec, rows: StagedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { connection, now } = input;
+  const cols = columnList(spec);
+  const payload = rows.map((row) => ({
+    id: gatewayId(connection.id, spec.resource, row.remote_id),
+    remote_id: row.remote_id,
+    hash: row.hash,
+    data: row.data,
+    remote_data: row.remote_data,
+    ...withColumns(spec, row.data),
+  }));
+  await input.manager.query(
+    `INSERT INTO ${spec.table}
+       (id, connection_id, remote_id, hash, data, remote_data, created_at, updated_at, ${cols.names})
+     SELECT r.id, $1, r.remote_id, r.hash, r.data, r.remote_data, $2, $2, ${cols.values}
+     FROM jsonb_to_recordset($3::jsonb)
+       AS r(id uuid, remote_id text, hash text, data jsonb, remote_data jsonb, ${cols.types})`,
+    [connection.id, now, JSON.stringify(payload)],
+  );
+}
+
+async function updateRows(
+  input: ApplyInput,
+  spec: ResourceSpec,
+  rows: Array<StagedRow & { id: string; touch: boolean }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = columnList(spec);
+  const payload = rows.map((row) => ({
+    id: row.id,
+    hash: row.hash,
+    data: row.data,
+    remote_data: row.remote_data,
+    touch: row.touch,
+    ...withColumns(spec, row.data),
+  }));
+  await input.manager.query(
+    `UPDATE ${spec.table} AS t
+     SET hash = r.hash, data = r.data, remote_data = r.remote_data,
+         updated_at = CASE WHEN r.touch THEN $2 ELSE t.updated_at END,
+         remote_deleted_at = NULL, deletion_reason = NULL,
+         ${spec.columns.map((c) => `${c.name} = r.${c.name}`).join(', ')}
+     FROM jsonb_to_recordset($3::jsonb)
+       AS r(id uuid, hash text, data jsonb, remote_data jsonb, touch boolean, ${cols.types})
+     WHERE t.connection_id = $1 AND t.id = r.id`,
+    [input.connection.id, input.now, JSON.stringify(payload)],
+  );
+}
+
+async function markDeleted(
+  input: ApplyInput,
+  spec: ResourceSpec,
+  deletions: readonly Deletion[],
+): Promise<number> {
+  const { manager, connection, now } = input;
+  let total = 0;
+  for (let i = 0; i < deletions.length; i += BATCH) {
+    const slice = deletions.slice(i, i + BATCH);
+    const [rows] = await manager.query<[Array<StoredRow & { deletion_reason: string }>, number]>(
+      `UPDATE ${spec.table} AS t
+       SET remote_deleted_at = $2, deletion_reason = r.reason, updated_at = $2
+       FROM jsonb_to_recordset($3::jsonb) AS r(remote_id text, reason text)
+       WHERE t.connection_id = $1 AND t.remote_id = r.remote_id AND t.remote_deleted_at IS NULL
+       RETURNING t.id, t.remote_id, t.data, t.created_at, t.updated_at, t.remote_deleted_at,
+                 t.deletion_reason`,
+      [
+        connection.id,
+        now,
+        JSON.stringify(slice.map((d) => ({ remote_id: d.remoteId, reason: d.reason }))),
+      ],
+    );
+    rows.sort((a, b) => (a.remote_id < b.remote_id ? -1 : a.remote_id > b.remote_id ? 1 : 0));
+    total += rows.length;
+    if (input.baseline || !spec.events) continue;
+    const events: NewEvent[] = rows.map((row) => ({
+      type: spec.events!.deleted,
+      data: { object: servedObject(row.id, row.data, row), reason: row.deletion_reason },
+    }));
+    await input.events.appendMany(manager, connection, events, now);
+  }
+  return total;
+}

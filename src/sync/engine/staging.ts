@@ -1,0 +1,77 @@
+/**
+ * Owns the staging table of a run: the sink that parks changed records while the read goes on,
+ * and the batched reads the apply phase walks them with. Rows are written in multi-row inserts
+ * outside any transaction (a failed run simply deletes them) and read back in remote-id order.
+ */
+import type { EntityManager } from 'typeorm';
+import type { GatewayResource } from '../../hris/gateway-id';
+import type { ChangeSink, StagedRecord } from './read-phase';
+import type { RecordData } from './resource-specs';
+
+const FLUSH_AT = 500;
+
+export class StagingSink implements ChangeSink {
+  private buffer: StagedRecord[] = [];
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly runId: string,
+  ) {}
+
+  async stage(record: StagedRecord): Promise<void> {
+    this.buffer.push(record);
+    if (this.buffer.length >= FLUSH_AT) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer.map((r) => ({
+      resource: r.resource,
+      remote_id: r.remoteId,
+      hash: r.hash,
+      data: r.data,
+      remote_data: r.remoteData ?? null,
+    }));
+    this.buffer = [];
+    await this.manager.query(
+      `INSERT INTO sync_staging (run_id, resource, remote_id, hash, data, remote_data)
+       SELECT $1, r.resource, r.remote_id, r.hash, r.data, r.remote_data
+       FROM jsonb_to_recordset($2::jsonb)
+         AS r(resource text, remote_id text, hash text, data jsonb, remote_data jsonb)`,
+      [this.runId, JSON.stringify(rows)],
+    );
+  }
+}
+
+export interface StagedRow {
+  remote_id: string;
+  hash: string;
+  data: RecordData;
+  remote_data: unknown;
+}
+
+/** The run's staged records of one resource, in batches, in remote-id order. */
+export async function* stagedBatches(
+  manager: EntityManager,
+  runId: string,
+  resource: GatewayResource,
+  batchSize: number,
+): AsyncGenerator<StagedRow[]> {
+  let after = '';
+  for (;;) {
+    const rows = await manager.query<StagedRow[]>(
+      `SELECT remote_id, hash, data, remote_data FROM sync_staging
+       WHERE run_id = $1 AND resource = $2 AND remote_id > $3
+       ORDER BY remote_id LIMIT $4`,
+      [runId, resource, after, batchSize],
+    );
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.remote_id;
+    if (rows.length < batchSize) return;
+  }
+}
+
+export async function clearStaging(manager: EntityManager, runId: string): Promise<void> {
+  await manager.query(`DELETE FROM sync_staging WHERE run_id = $1`, [runId]);
+}

@@ -1,0 +1,42 @@
+/**
+ * Owns loading what is stored for a connection as remote id -> {hash, live}: all the read phase
+ * needs to skip unchanged records and the deletion check needs to find missing ones. Hashes
+ * only (no records), so it stays small for large companies. Absences are limited to the
+ * window: an absence outside it is neither read nor a candidate for deletion.
+ */
+import type { EntityManager } from 'typeorm';
+import type { DateWindow } from '../../../connectors/connector';
+import type { GatewayResource } from '../../hris/gateway-id';
+import type { StoredEntry, StoredIndex } from './read-phase';
+import { RESOURCE_SPECS } from './resource-specs';
+
+export async function loadStoredIndex(
+  manager: EntityManager,
+  connectionId: string,
+  resource: GatewayResource,
+  window: DateWindow,
+): Promise<StoredIndex> {
+  const inWindow = resource === 'absences' ? ' AND start_date <= $2 AND end_date >= $3' : '';
+  const params = resource === 'absences' ? [connectionId, window.to, window.from] : [connectionId];
+  const rows = await manager.query<Array<{ remote_id: string; hash: string; live: boolean }>>(
+    `SELECT remote_id, hash, remote_deleted_at IS NULL AS live
+     FROM ${RESOURCE_SPECS[resource].table} WHERE connection_id = $1${inWindow}`,
+    params,
+  );
+  const index = new Map<string, StoredEntry>();
+  for (const row of rows) index.set(row.remote_id, { hash: row.hash, live: row.live });
+  return index;
+}
+
+export async function liveCount(
+  manager: EntityManager,
+  connectionId: string,
+  resource: GatewayResource,
+): Promise<number> {
+  const [row] = await manager.query<Array<{ n: string }>>(
+    `SELECT count(*) AS n FROM ${RESOURCE_SPECS[resource].table}
+     WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
+    [connectionId],
+  );
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,379 @@
+/**
+ * Owns one run from claim to outcome: read everything (staging what changed), decide deletions
+ * from the complete read only, hold mass deletions for confirmation, then apply data, events,
+ * the run record and the connection's state in ONE transaction. Any failure before that commit
+ * leaves the data exactly as it was; the failure policy (pause after three, invalid credentials
+ * at once) is applied in its own transaction with the run record.
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ReadStats } from '../../../connectors/connector';
+import { ConnectionEntity } from '../../connections/connection.entity';
+import { EventsWriter } from '../../events/events.writer';
+import type { GatewayResource } from '../../hris/gateway-id';
+import { Providers } from '../../providers/providers.module';
+import { Vault } from '../../vault/vault';
+import { utcDay } from '../calendar-day';
+import type {
+  ResourceCounts,
+  RunDeletionGuard,
+  RunError,
+  RunProgress,
+  RunRequests,
+  SyncRunEntity,
+} from '../runs/sync-run.entity';
+import { applyChanges, emptyCounts, type Deletion } from './apply-phase';
+import { openConnection } from './connection-session';
+import { writeEffectiveDateEvents } from './effective-date-events';
+import { deletionsOf, readAll, resourcesRead, type StoredIndex } from './read-phase';
+import { runErrorOf, type RunErrorCode } from './run-errors';
+import { clearStaging, StagingSink } from './staging';
+import { loadStoredIndex } from './stored-index';
+import { compileReadPlan } from './sync-plan';
+
+/** Failed runs in a row that pause a connection. */
+export const FAILURES_BEFORE_PAUSE = 3;
+const PROGRESS_EVERY_MS = 1_000;
+
+/** A run stopped on purpose (connection gone, shutdown, reaped): fails it without a stack. */
+export class RunAborted extends Error {
+  constructor(
+    readonly code: RunErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunControl {
+  /** Set when the process shuts down: the run stops at the next page and is retried soon. */
+  cancelled: boolean;
+}
+
+@Injectable()
+export class SyncRunner {
+  private readonly logger = new Logger('Sync');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly vault: Vault,
+    private readonly providers: Providers,
+    private readonly events: EventsWriter,
+  ) {}
+
+  async execute(run: SyncRunEntity, control: RunControl = { cancelled: false }): Promise<void> {
+    const progress: RunProgress = { resource: null, pages: 0, records: 0 };
+    let stats: (() => ReadStats) | undefined;
+    try {
+      const opened = await openConnection(
+        this.dataSource.manager,
+        this.vault,
+        this.providers.personio,
+        run.connectionId,
+      );
+      if (!opened) {
+        throw new RunAborted(
+          'interrupted',
+          'The connection was deleted or has no credentials; nothing was read.',
+        );
+      }
+      const { session, settings } = opened;
+      stats = () => session.stats();
+      const today = utcDay(new Date());
+      const { plan, issues } = await compileReadPlan(session, run.connectionId, settings, today);
+      const resources = resourcesRead(plan);
+      const indexes: Partial<Record<GatewayResource, StoredIndex>> = {};
+      for (const resource of resources) {
+        indexes[resource] = await loadStoredIndex(
+          this.dataSource.manager,
+          run.connectionId,
+          resource,
+          plan.window,
+        );
+      }
+
+      let lastWrite = 0;
+      const outcome = await readAll(
+        session,
+        plan,
+        indexes,
+        new StagingSink(this.dataSource.manager, run.id),
+        {
+          onPage: async (resource, records) => {
+            if (control.cancelled) {
+              throw new RunAborted('interrupted', 'The gateway shut down during the run.');
+            }
+            progress.resource = resource;
+            progress.pages += 1;
+            progress.records += records;
+            if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
+              lastWrite = Date.now();
+              await this.writeProgress(run.id, progress);
+            }
+          },
+        },
+      );
+      const warnings = [...issues, ...outcome.warnings];
+
+      const deletions: Partial<Record<GatewayResource, Deletion[]>> = {};
+      for (const resource of resources) {
+        deletions[resource] = deletionsOf(indexes[resource], outcome.reads[resource]);
+      }
+      const readCounts = (resource: GatewayResource): ResourceCounts => ({
+        ...emptyCounts(),
+        unchanged: outcome.reads[resource]?.unchanged ?? 0,
+      });
+
+      const live = countLive(indexes.employees);
+      const deleting = deletions.employees?.length ?? 0;
+      const share = live === 0 ? 0 : deleting / live;
+      if (share > settings.deletion_threshold && run.confirmsRunId === null) {
+        const guard: RunDeletionGuard = {
+          resource: 'employees',
+          live,
+          deleting,
+          share,
+          threshold: settings.deletion_threshold,
+        };
+        await this.hold(run, guard, progress, warnings, requestsOf(stats()));
+        return;
+      }
+
+      progress.resource = 'applying';
+      await this.writeProgress(run.id, progress);
+      await this.dataSource.transaction(async (manager) => {
+        const connection = await lockConnection(manager, run.connectionId);
+        if (!connection || connection.status === 'deleted') {
+          throw new RunAborted('interrupted', 'The connection was deleted during the run.');
+        }
+        const now = new Date();
+        const baseline = connection.lastSyncedAt === null;
+        const applied = await applyChanges({
+          manager,
+          events: this.events,
+          connection,
+          runId: run.id,
+          now,
+          baseline,
+          resources,
+          deletions,
+        });
+        const counts: Partial<Record<GatewayResource, ResourceCounts>> = {};
+        for (const resource of resources) {
+          const a = applied[resource] ?? emptyCounts();
+          const r = readCounts(resource);
+          counts[resource] = { ...a, unchanged: a.unchanged + r.unchanged };
+        }
+        const started = await writeEffectiveDateEvents({
+          manager,
+          events: this.events,
+          connection,
+          now,
+          today,
+          since: connection.lastSyncedAt ? utcDay(connection.lastSyncedAt) : today,
+          baseline,
+        });
+        const changes = Object.values(counts).reduce(
+          (n, c) => n + c.created + c.updated + c.deleted,
+          started,
+        );
+        const [, updatedRuns] = await manager.query<[unknown, number]>(
+          `UPDATE sync_runs SET status = 'succeeded', finished_at = $2, progress = $3,
+             counts = $4, requests = $5, warnings = $6, error = NULL
+           WHERE id = $1 AND status = 'running'`,
+          [
+            run.id,
+            now,
+            JSON.stringify(progress),
+            JSON.stringify(counts),
+            JSON.stringify(requestsOf(stats?.())),
+            JSON.stringify(warnings),
+          ],
+        );
+        if (updatedRuns !== 1) {
+          throw new RunAborted('worker_lost', 'The run was taken over as lost; nothing applied.');
+        }
+        await manager.query(
+          `UPDATE connections SET last_synced_at = $2, consecutive_failures = 0 WHERE id = $1`,
+          [connection.id, now],
+        );
+        // A run that changed nothing announces nothing; a baseline or a recovery does.
+        if (changes > 0 || baseline || connection.consecutiveFailures > 0) {
+          await this.events.append(manager, connection, 'connection.sync_completed', {
+            id: connection.id,
+            run_id: run.id,
+            baseline,
+            counts,
+          });
+        }
+      });
+    } catch (error) {
+      await this.fail(run, error, progress, stats?.());
+    } finally {
+      await clearStaging(this.dataSource.manager, run.id).catch((error: unknown) =>
+        this.logger.warn({ run: run.id, err: describe(error) }, 'could not clear staging'),
+      );
+    }
+  }
+
+  private async writeProgress(runId: string, progress: RunProgress): Promise<void> {
+    const [, n] = await this.dataSource.query<[unknown, number]>(
+      `UPDATE sync_runs SET progress = $2, heartbeat_at = now() WHERE id = $1 AND status = 'running'`,
+      [runId, JSON.stringify(progress)],
+    );
+    if (n !== 1) {
+      throw new RunAborted('worker_lost', 'The run was taken over as lost; it stopped.');
+    }
+  }
+
+  private async hold(
+    run: SyncRunEntity,
+    guard: RunDeletionGuard,
+    progress: RunProgress,
+    warnings: string[],
+    requests: RunRequests,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const connection = await lockConnection(manager, run.connectionId);
+      if (!connection) return;
+      const [, n] = await manager.query<[unknown, number]>(
+        `UPDATE sync_runs SET status = 'needs_confirmation', finished_at = now(), progress = $2,
+           deletion_guard = $3, requests = $4, warnings = $5
+         WHERE id = $1 AND status = 'running'`,
+        [
+          run.id,
+          JSON.stringify(progress),
+          JSON.stringify(guard),
+          JSON.stringify(requests),
+          JSON.stringify(warnings),
+        ],
+      );
+      if (n !== 1) return;
+      await this.events.append(manager, connection, 'sync_run.needs_confirmation', {
+        id: run.id,
+        connection_id: connection.id,
+        deletion_guard: guard,
+      });
+    });
+    this.logger.warn(
+      { run: run.id, connection: run.connectionId, ...guard },
+      'sync held back: too many deletions, waiting for confirmation',
+    );
+  }
+
+  /** Records the failure and applies the failure policy; never throws. */
+  async fail(
+    run: Pick<SyncRunEntity, 'id' | 'connectionId'>,
+    error: unknown,
+    progress: RunProgress | null,
+    stats?: ReadStats,
+  ): Promise<void> {
+    const runError: RunError & { code: RunErrorCode } =
+      error instanceof RunAborted
+        ? { code: error.code, message: error.message }
+        : runErrorOf(error);
+    if (runError.code === 'internal') {
+      this.logger.error({ run: run.id, err: describe(error) }, 'sync run failed unexpectedly');
+    } else {
+      this.logger.warn({ run: run.id, code: runError.code }, 'sync run failed');
+    }
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const connection = await lockConnection(manager, run.connectionId);
+        const [, n] = await manager.query<[unknown, number]>(
+          `UPDATE sync_runs SET status = 'failed', finished_at = now(), error = $2,
+             progress = COALESCE($3, progress), requests = COALESCE($4, requests)
+           WHERE id = $1 AND status = 'running'`,
+          [
+            run.id,
+            JSON.stringify(runError),
+            progress ? JSON.stringify(progress) : null,
+            stats ? JSON.stringify(requestsOf(stats)) : null,
+          ],
+        );
+        if (n !== 1 || !connection || connection.status === 'deleted') return;
+        await this.applyFailurePolicy(manager, connection, run.id, runError);
+      });
+    } catch (policyError) {
+      this.logger.error({ run: run.id, err: describe(policyError) }, 'could not record a failure');
+    }
+  }
+
+  private async applyFailurePolicy(
+    manager: EntityManager,
+    connection: ConnectionEntity,
+    runId: string,
+    runError: RunError & { code: RunErrorCode },
+  ): Promise<void> {
+    const failures = connection.consecutiveFailures + 1;
+    // A lost worker or a shutdown is the gateway's doing: run again soon.
+    const retrySoon = runError.code === 'worker_lost' || runError.code === 'interrupted';
+    const changes: Record<string, unknown> = { consecutive_failures: failures };
+    if (retrySoon && connection.status === 'connected') changes.next_sync_at = new Date();
+    await this.events.append(manager, connection, 'connection.sync_failed', {
+      id: connection.id,
+      run_id: runId,
+      error: runError,
+      consecutive_failures: failures,
+    });
+    const canPause = connection.status === 'connected' || connection.status === 'paused';
+    if (runError.code === 'credentials_refused' && canPause) {
+      Object.assign(changes, { status: 'invalid_credentials', status_reason: runError.message });
+      await this.events.append(manager, connection, 'connection.paused', {
+        id: connection.id,
+        status: 'invalid_credentials',
+        reason: 'credentials_refused',
+        message: runError.message,
+      });
+    } else if (failures >= FAILURES_BEFORE_PAUSE && connection.status === 'connected') {
+      const reason = `paused after ${failures} failed runs in a row; last error: ${runError.message}`;
+      Object.assign(changes, { status: 'paused', status_reason: reason });
+      await this.events.append(manager, connection, 'connection.paused', {
+        id: connection.id,
+        status: 'paused',
+        reason: 'repeated_failures',
+        message: reason,
+        last_error: runError,
+      });
+    }
+    const names = Object.keys(changes);
+    await manager.query(
+      `UPDATE connections SET ${names.map((name, i) => `${name} = $${i + 2}`).join(', ')},
+         updated_at = now() WHERE id = $1`,
+      [connection.id, ...names.map((name) => changes[name])],
+    );
+  }
+}
+
+async function lockConnection(
+  manager: EntityManager,
+  connectionId: string,
+): Promise<ConnectionEntity | null> {
+  return manager
+    .getRepository(ConnectionEntity)
+    .createQueryBuilder('c')
+    .setLock('pessimistic_write')
+    .where('c.id = :id', { id: connectionId })
+    .getOne();
+}
+
+function countLive(index: StoredIndex | undefined): number {
+  let n = 0;
+  for (const entry of index?.values() ?? []) if (entry.live) n += 1;
+  return n;
+}
+
+export function requestsOf(stats: ReadStats | undefined): RunRequests {
+  return {
+    made: stats?.requests ?? 0,
+    retries: stats?.retries ?? 0,
+    rate_limit_waits: stats?.rateLimitWaits ?? 0,
+    rate_limit_wait_ms: Math.round(stats?.rateLimitWaitMs ?? 0),
+    throttled: stats?.throttled ?? 0,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
