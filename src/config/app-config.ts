@@ -115,6 +115,16 @@ class EnvironmentVariables {
   @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'PERSONIO_APP_ID must be UPPER_SNAKE_CASE' })
   PERSONIO_APP_ID: string = 'HRIS_GATEWAY';
 
+  /**
+   * "off" stops the client pacing itself to Personio's documented limits: only for the sandbox
+   * with its limits off (tests, benchmarks). 429 answers are still honoured either way.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(['on', 'off'], { message: 'PERSONIO_PACING must be on or off' })
+  PERSONIO_PACING: string = 'on';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -193,6 +203,8 @@ export class AppConfig {
       readonly baseUrl: string;
       readonly partnerId?: string;
       readonly appId: string;
+      /** Pace requests to Personio's documented rate limits (off only against the sandbox). */
+      readonly pacing: boolean;
     },
     /** Requests per minute and client IP on the connect-link routes. */
     readonly connectRateLimitPerMinute: number,
@@ -293,6 +305,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       baseUrl: vars.PERSONIO_BASE_URL.replace(/\/+$/, ''),
       partnerId: vars.PERSONIO_PARTNER_ID,
       appId: vars.PERSONIO_APP_ID,
+      pacing: vars.PERSONIO_PACING === 'on',
     },
     vars.CONNECT_RATE_LIMIT_PER_MINUTE,
     vars.TRUST_PROXY_HOPS,

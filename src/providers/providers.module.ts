@@ -23,6 +23,7 @@ export class Providers implements OnApplicationShutdown {
       partnerId: config.personio.partnerId,
       appId: config.personio.appId,
       tokenCache: new TokenCache(),
+      ...(config.personio.pacing ? {} : { rateLimits: false as const }),
     };
     this.personio = new PersonioConnector(base);
     this.personioInteractive = new PersonioConnector({

@@ -46,6 +46,8 @@ export async function startTestGateway(
     LOG_LEVEL: 'info',
     DATABASE_URL: database.url,
     VAULT_KEYS: TEST_VAULT_KEYS,
+    // The test sandbox runs without rate limits; a test of pacing turns it back on.
+    PERSONIO_PACING: 'off',
     ...env,
   });
   const logger = createRootLogger(config.logLevel, sink);

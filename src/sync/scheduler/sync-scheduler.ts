@@ -163,7 +163,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private async claimQueued(): Promise<void> {
     const free = this.config.sync.concurrency - this.active.size;
     if (free <= 0 || this.stopping) return;
-    const claimed = await this.dataSource.query<Array<{ id: string }>>(
+    // An UPDATE through TypeORM answers [rows, affected].
+    const [claimed] = await this.dataSource.query<[Array<{ id: string }>, number]>(
       `UPDATE sync_runs SET status = 'running', started_at = now(), heartbeat_at = now(), worker_id = $1
        WHERE id IN (
          SELECT id FROM sync_runs WHERE status = 'queued'

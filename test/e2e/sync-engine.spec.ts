@@ -1,0 +1,118 @@
+import { type RunningSandbox } from '../../connectors/personio/sandbox';
+import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/auth';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+import { startTestSandbox } from '../support/sandbox';
+import {
+  connectThroughLink,
+  eventsAfter,
+  lastSequence,
+  query,
+  runSync,
+  waitForLatestRun,
+} from '../support/sync';
+
+describe('sync engine (e2e: sandbox over HTTP, real PostgreSQL)', () => {
+  let sandbox: RunningSandbox;
+  let gateway: TestGateway;
+  let token: string;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    gateway = await startTestGateway({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      PERSONIO_BASE_URL: sandbox.url,
+      SYNC_TICK_MS: '100',
+    });
+    const app = await createApplication(gateway, { name: 'Feedback tool' });
+    token = await accessToken(gateway, app);
+    connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sandbox?.close();
+  });
+
+  it('runs the first sync right after connecting and stores every employee as a baseline', async () => {
+    const run = await waitForLatestRun(gateway, token, connectionId);
+    expect(run).toMatchObject({ trigger: 'connect', status: 'succeeded', error: null });
+    const stored = await query<{ remote_id: string; email_lower: string | null }>(
+      gateway,
+      `SELECT remote_id, email_lower FROM employees WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
+      [connectionId],
+    );
+    const source = sandbox.state.store.employees();
+    expect(stored.map((r) => r.remote_id).sort()).toEqual(source.map((e) => String(e.id)).sort());
+    expect(run.counts.employees?.created).toBe(source.length);
+    const events = await eventsAfter(gateway, connectionId, 0);
+    expect(events.map((e) => e.type)).toEqual([
+      'connection.connected',
+      'connection.sync_completed',
+    ]);
+  });
+
+  it('writes and emits nothing when nothing changed', async () => {
+    const before = await lastSequence(gateway, connectionId);
+    const [maxBefore] = await query<{ max: Date }>(
+      gateway,
+      `SELECT max(updated_at) AS max FROM employees WHERE connection_id = $1`,
+      [connectionId],
+    );
+    const run = await runSync(gateway, token, connectionId, { name: 'Ada Admin' });
+    expect(run.status).toBe('succeeded');
+    expect(run.counts.employees).toMatchObject({ created: 0, updated: 0, deleted: 0 });
+    expect(await lastSequence(gateway, connectionId)).toBe(before);
+    const [maxAfter] = await query<{ max: Date }>(
+      gateway,
+      `SELECT max(updated_at) AS max FROM employees WHERE connection_id = $1`,
+      [connectionId],
+    );
+    expect(maxAfter?.max).toEqual(maxBefore?.max);
+  });
+
+  it('turns a hire, an update and a deletion into exactly those events', async () => {
+    const before = await lastSequence(gateway, connectionId);
+    const hired = sandbox.control.hire({
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      email: 'grace@example.com',
+    });
+    const someone = sandbox.state.store
+      .employees()
+      .find((e) => e.id !== hired.id && e.status === 'active')!;
+    const oldLastName = someone.lastName;
+    sandbox.control.updateEmployee(someone.id, { last_name: 'Changed' });
+    const run = await runSync(gateway, token, connectionId);
+    expect(run.status).toBe('succeeded');
+    const events = await eventsAfter(gateway, connectionId, before);
+    const created = events.find((e) => e.type === 'employee.created');
+    expect(created?.data.object).toMatchObject({
+      remote_id: String(hired.id),
+      email: 'grace@example.com',
+    });
+    const updated = events.find((e) => e.type === 'employee.updated');
+    expect(updated?.data.object).toMatchObject({
+      remote_id: String(someone.id),
+      last_name: 'Changed',
+    });
+    const previous = updated?.data.previous ?? {};
+    expect(previous.last_name).toBe(oldLastName);
+    // `previous` holds only fields that changed (display_name follows the name when it is derived).
+    for (const [key, value] of Object.entries(previous)) {
+      expect(updated?.data.object[key]).not.toEqual(value);
+    }
+    expect(Object.keys(previous).every((k) => ['last_name', 'display_name'].includes(k))).toBe(
+      true,
+    );
+    const sequences = events.map((e) => e.sequence);
+    expect(sequences).toEqual(sequences.map((_, i) => before + 1 + i));
+
+    const beforeDelete = await lastSequence(gateway, connectionId);
+    sandbox.control.deleteEmployee(hired.id);
+    expect((await runSync(gateway, token, connectionId)).status).toBe('succeeded');
+    const afterDelete = await eventsAfter(gateway, connectionId, beforeDelete);
+    expect(afterDelete.filter((e) => e.type === 'employee.deleted')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ reason: 'removed_in_source' }) }),
+    ]);
+  });
+});
