@@ -20,6 +20,16 @@ import { ApplicationEntity } from '../applications/application.entity';
 import { type UpdateConnectionDto } from './dto/update-connection.dto';
 import { isUuid } from '../common/validation/uuid';
 
+/** Tables of synced data, keyed by connection (src/hris/entities). */
+const UNIFIED_TABLES = [
+  'absences',
+  'reporting_lines',
+  'employees',
+  'positions',
+  'teams',
+  'absence_types',
+] as const;
+
 export const connectionNotFound = (): ProblemException =>
   new ProblemException('not_found', 'No such connection.');
 
@@ -127,6 +137,16 @@ export class ConnectionsService {
         manager,
       );
       await manager.query(`DELETE FROM connect_sessions WHERE connection_id = $1`, [row.id]);
+      // The synced data goes with the credentials; the run history stays with the tombstone.
+      for (const table of UNIFIED_TABLES) {
+        await manager.query(`DELETE FROM ${table} WHERE connection_id = $1`, [row.id]);
+      }
+      await manager.query(
+        `UPDATE sync_runs SET status = 'failed', finished_at = now(),
+           error = '{"code":"interrupted","message":"The connection was deleted."}'
+         WHERE connection_id = $1 AND status = 'queued'`,
+        [row.id],
+      );
       await this.events.append(manager, row, 'connection.deleted', {
         id: row.id,
         customer_ref: row.customerRef,

@@ -1,0 +1,37 @@
+import { gatewayId, gatewayRef } from './gateway-id';
+
+const CONNECTION_A = '0b3c7e0e-8f7a-4b1e-9c55-0d6f3a2b1c9d';
+const CONNECTION_B = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
+
+describe('gatewayId', () => {
+  it('is a version-5 RFC 9562 UUID', () => {
+    expect(gatewayId(CONNECTION_A, 'employees', '42')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('is the same for the same connection, resource and remote id, every time', () => {
+    expect(gatewayId(CONNECTION_A, 'employees', '42')).toBe(
+      gatewayId(CONNECTION_A, 'employees', '42'),
+    );
+  });
+
+  it('differs across connections, resources and remote ids', () => {
+    const ids = new Set([
+      gatewayId(CONNECTION_A, 'employees', '42'),
+      gatewayId(CONNECTION_B, 'employees', '42'),
+      gatewayId(CONNECTION_A, 'teams', '42'),
+      gatewayId(CONNECTION_A, 'employees', '43'),
+      // The separator keeps "4" + "2x" apart from "42" + "x".
+      gatewayId(CONNECTION_A, 'employees', '4\u00002'),
+    ]);
+    expect(ids.size).toBe(5);
+  });
+
+  it('keeps null references null', () => {
+    expect(gatewayRef(CONNECTION_A, 'employees', null)).toBeNull();
+    expect(gatewayRef(CONNECTION_A, 'employees', '1')).toBe(
+      gatewayId(CONNECTION_A, 'employees', '1'),
+    );
+  });
+});
