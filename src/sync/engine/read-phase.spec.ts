@@ -28,7 +28,7 @@ function sessionOf(pages: {
   absences?: UnifiedAbsence[][];
 }): ConnectorSession {
   async function* of<T>(list: T[][] = []): AsyncGenerator<T[]> {
-    for (const page of list) yield page;
+    for (const page of list) yield await Promise.resolve(page);
   }
   return {
     employees: () => of(pages.employees),
@@ -141,7 +141,7 @@ describe('readAll', () => {
     const failing = {
       ...sessionOf({}),
       employees: async function* () {
-        yield [ada];
+        yield await Promise.resolve([ada]);
         throw new Error('page 2 failed');
       },
     } as unknown as ConnectorSession;
