@@ -134,6 +134,10 @@ export class SyncEngine1795312811458 implements MigrationInterface {
     await queryRunner.query(
       'ALTER TABLE "connections" ADD "consecutive_failures" integer NOT NULL DEFAULT \'0\'',
     );
+    // Hand edit: connections connected before the scheduler existed are due at once.
+    await queryRunner.query(
+      `UPDATE "connections" SET "next_sync_at" = now() WHERE "status" = 'connected'`,
+    );
     await queryRunner.query(
       'CREATE INDEX "connections_next_sync_idx" ON "connections" ("next_sync_at") WHERE status = \'connected\'',
     );
