@@ -75,8 +75,12 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     await this.ticking;
     for (const { control } of this.active.values()) control.cancelled = true;
     const all = Promise.all(Array.from(this.active.values(), (a) => a.done));
-    const limit = new Promise((resolve) => setTimeout(resolve, this.config.shutdownTimeoutMs / 2));
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise((resolve) => {
+      timer = setTimeout(resolve, this.config.shutdownTimeoutMs / 2);
+    });
     await Promise.race([all, limit]);
+    clearTimeout(timer);
   }
 
   private async tick(): Promise<void> {
