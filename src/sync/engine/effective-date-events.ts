@@ -34,6 +34,17 @@ export async function writeEffectiveDateEvents(input: {
   baseline: boolean;
 }): Promise<number> {
   const { manager, connection, today, since } = input;
+  if (input.baseline) {
+    // Settled in SQL: a baseline of a large company must not pull every employee into memory.
+    await manager.query(
+      `UPDATE employees
+       SET started_notified_on = CASE WHEN hire_date <= $2 THEN hire_date END,
+           terminated_notified_on = CASE WHEN termination_date <= $2 THEN termination_date END
+       WHERE connection_id = $1 AND (hire_date <= $2 OR termination_date <= $2)`,
+      [connection.id, today],
+    );
+    return 0;
+  }
   const candidates = await manager.query<Candidate[]>(
     `SELECT id, remote_id, to_char(hire_date, 'YYYY-MM-DD') AS hire_date,
             to_char(termination_date, 'YYYY-MM-DD') AS termination_date,
@@ -45,7 +56,7 @@ export async function writeEffectiveDateEvents(input: {
        AND ((hire_date BETWEEN $2 AND $3 AND started_notified_on IS DISTINCT FROM hire_date)
          OR (termination_date BETWEEN $2 AND $3
              AND terminated_notified_on IS DISTINCT FROM termination_date))`,
-    [connection.id, input.baseline ? '0001-01-01' : since, today],
+    [connection.id, since, today],
   );
   if (candidates.length === 0) return 0;
   const emitted = new Set<string>();
@@ -61,7 +72,7 @@ export async function writeEffectiveDateEvents(input: {
   }
   const due = dueEffectiveDateEvents(candidates, {
     today,
-    since: input.baseline ? '0001-01-01' : since,
+    since,
     emitted,
   });
   const byRemoteId = new Map(candidates.map((c) => [c.remote_id, c]));
@@ -88,7 +99,6 @@ export async function writeEffectiveDateEvents(input: {
      WHERE e.connection_id = $1 AND e.remote_id = r.remote_id`,
     [connection.id, JSON.stringify(Array.from(settled.values()))],
   );
-  if (input.baseline) return 0;
   await input.events.appendMany(
     manager,
     connection,
