@@ -105,3 +105,12 @@ export function listLegalEntities(state: SandboxState, ctx: RequestContext): San
     .sort((a, b) => b.id - a.id);
   return offsetPage(ctx, req.value, items, legalEntityJson);
 }
+
+/** `GET /v2/workplaces` (offices): id and name, paged like the other v2 lists [REFERENCE 4.8]. */
+export function listWorkplaces(state: SandboxState, ctx: RequestContext): SandboxResponse {
+  const now = state.clock.now();
+  const req = listRequest(ctx, 20, 100);
+  if (!req.ok) return v2Problem(400, req.problem, now);
+  const items = Array.from(state.store.offices.values()).sort((a, b) => a.id - b.id);
+  return offsetPage(ctx, req.value, items, (o) => ({ id: String(o.id), name: o.name }));
+}

@@ -20,6 +20,7 @@ import type { V2Caller } from './v2-common';
 import { FORBIDDEN, listRequest, offsetPage } from './v2-common';
 import {
   legalEntityJson,
+  listWorkplaces,
   listLegalEntities,
   listOrgUnits,
   orgUnitJson,
@@ -91,6 +92,7 @@ export function routeV2(
       orgUnitJson(state, unit, ctx.query.get('include_parent_chain') === 'true' ? 'full' : 'none'),
     );
   }
+  if (path === '/v2/workplaces') return listWorkplaces(state, ctx);
   if (path === '/v2/legal-entities') return listLegalEntities(state, ctx);
   const legal = LEGAL_ENTITY_PATH.exec(path);
   if (legal) {
