@@ -19,6 +19,7 @@ import { TokensModule } from './tokens/tokens.module';
 import { VaultModule } from './vault/vault.module';
 import { HealthModule } from './health/health.module';
 import { SyncModule } from './sync/sync.module';
+import { HrisModule } from './hris/hris.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -47,6 +48,7 @@ export class AppModule {
         ConnectModule,
         ScheduleModule.forRoot(),
         SyncModule,
+        HrisModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

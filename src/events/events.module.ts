@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { EventsFeedController } from './events-feed.controller';
 import { EventsWriter } from './events.writer';
 
-@Module({ providers: [EventsWriter], exports: [EventsWriter] })
+@Module({
+  controllers: [EventsFeedController],
+  providers: [EventsWriter],
+  exports: [EventsWriter],
+})
 export class EventsModule {}

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import type { RemoteId } from '../../../connectors/unified';
 import { EventsWriter, type EventSubject, type NewEvent } from '../../events/events.writer';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import { servedObject } from '../../hris/served-object';
 import type { ResourceCounts } from '../runs/sync-run.entity';
 import { changesBetween } from '../diff';
 import { RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
@@ -46,21 +47,6 @@ interface StoredRow {
 
 export function emptyCounts(): ResourceCounts {
   return { created: 0, updated: 0, deleted: 0, unchanged: 0 };
-}
-
-/** The record as the API and the events show it. */
-export function servedObject(
-  id: string,
-  data: RecordData,
-  times: { created_at: Date; updated_at: Date; remote_deleted_at: Date | null },
-): Record<string, unknown> {
-  return {
-    id,
-    ...data,
-    created_at: times.created_at.toISOString(),
-    updated_at: times.updated_at.toISOString(),
-    remote_deleted_at: times.remote_deleted_at?.toISOString() ?? null,
-  };
 }
 
 export async function applyChanges(

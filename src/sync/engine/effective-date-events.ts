@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
 import type { IsoDate } from '../../../connectors/unified';
 import { EventsWriter, type EventSubject } from '../../events/events.writer';
 import { dueEffectiveDateEvents, effectiveDateEventKey } from '../effective-dates';
-import { servedObject } from './apply-phase';
+import { servedObject } from '../../hris/served-object';
 import type { RecordData } from './resource-specs';
 
 interface Candidate {

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  AccessTokenGuard,
+  ConnectionScoped,
+  RequireScopes,
+  TokenConnection,
+} from '../auth/access-token.guard';
+import { EmployeeListQuery, GetRecordQuery, MatchEmployeesDto } from './dto/hris.query';
+import { HrisReader, recordNotFound, type Page } from './hris-reader';
+import { employeeFilters, readOptions } from './list-filters';
+import { EmployeeMatcher, type MatchResult } from './employee-matcher';
+
+@Controller('v1/hris/employees')
+@UseGuards(AccessTokenGuard)
+@ConnectionScoped()
+@RequireScopes('hris.employees:read')
+export class EmployeesController {
+  constructor(
+    private readonly reader: HrisReader,
+    private readonly matcher: EmployeeMatcher,
+  ) {}
+
+  @Get()
+  list(@TokenConnection() connectionId: string, @Query() query: EmployeeListQuery): Promise<Page> {
+    return this.reader.list(
+      'employees',
+      connectionId,
+      employeeFilters(query),
+      query,
+      readOptions(query),
+    );
+  }
+
+  /** Links a product's users to people: case-insensitive, live employees only. */
+  @Post('match')
+  @HttpCode(200)
+  match(
+    @TokenConnection() connectionId: string,
+    @Body() body: MatchEmployeesDto,
+  ): Promise<MatchResult> {
+    return this.matcher.match(connectionId, body.emails);
+  }
+
+  @Get(':id')
+  async get(
+    @TokenConnection() connectionId: string,
+    @Param('id') id: string,
+    @Query() query: GetRecordQuery,
+  ): Promise<Record<string, unknown>> {
+    const found = await this.reader.get('employees', connectionId, id, {
+      includeRemoteData: query.include === 'remote_data',
+    });
+    if (!found) throw recordNotFound('employee');
+    return found;
+  }
+}
