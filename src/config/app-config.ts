@@ -125,6 +125,13 @@ class EnvironmentVariables {
   @IsIn(['on', 'off'], { message: 'PERSONIO_PACING must be on or off' })
   PERSONIO_PACING: string = 'on';
 
+  /** First retry wait after a failed Personio request; later ones back off exponentially. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  PERSONIO_RETRY_BASE_DELAY_MS: number = 1_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -205,6 +212,7 @@ export class AppConfig {
       readonly appId: string;
       /** Pace requests to Personio's documented rate limits (off only against the sandbox). */
       readonly pacing: boolean;
+      readonly retryBaseDelayMs: number;
     },
     /** Requests per minute and client IP on the connect-link routes. */
     readonly connectRateLimitPerMinute: number,
@@ -306,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       partnerId: vars.PERSONIO_PARTNER_ID,
       appId: vars.PERSONIO_APP_ID,
       pacing: vars.PERSONIO_PACING === 'on',
+      retryBaseDelayMs: vars.PERSONIO_RETRY_BASE_DELAY_MS,
     },
     vars.CONNECT_RATE_LIMIT_PER_MINUTE,
     vars.TRUST_PROXY_HOPS,

@@ -5,6 +5,7 @@
  */
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { PersonioConnector, TokenCache } from '../../connectors/personio/personio.connector';
+import { DEFAULT_RETRY } from '../../connectors/personio/personio-http.client';
 import { AppConfig } from '../config/app-config';
 
 @Injectable()
@@ -25,10 +26,14 @@ export class Providers implements OnApplicationShutdown {
       tokenCache: new TokenCache(),
       ...(config.personio.pacing ? {} : { rateLimits: false as const }),
     };
-    this.personio = new PersonioConnector(base);
+    const delays = {
+      baseDelayMs: config.personio.retryBaseDelayMs,
+      minDelayMs: Math.min(DEFAULT_RETRY.minDelayMs, config.personio.retryBaseDelayMs),
+    };
+    this.personio = new PersonioConnector({ ...base, retry: { ...DEFAULT_RETRY, ...delays } });
     this.personioInteractive = new PersonioConnector({
       ...base,
-      retry: { maxAttempts: 2, maxDelayMs: 2_000, budgetPerRun: 4 },
+      retry: { ...DEFAULT_RETRY, ...delays, maxAttempts: 2, maxDelayMs: 2_000, budgetPerRun: 4 },
       timeouts: { totalMs: 15_000, headersMs: 10_000, bodyMs: 10_000 },
     });
   }

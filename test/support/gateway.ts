@@ -48,6 +48,8 @@ export async function startTestGateway(
     VAULT_KEYS: TEST_VAULT_KEYS,
     // The test sandbox runs without rate limits; a test of pacing turns it back on.
     PERSONIO_PACING: 'off',
+    // Retries still happen, with short waits: a failing Personio must not make tests slow.
+    PERSONIO_RETRY_BASE_DELAY_MS: '20',
     ...env,
   });
   const logger = createRootLogger(config.logLevel, sink);

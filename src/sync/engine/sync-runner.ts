@@ -198,8 +198,15 @@ export class SyncRunner {
           `UPDATE connections SET last_synced_at = $2, consecutive_failures = 0 WHERE id = $1`,
           [connection.id, now],
         );
-        // A run that changed nothing announces nothing; a baseline or a recovery does.
-        if (changes > 0 || baseline || connection.consecutiveFailures > 0) {
+        // A run that changed nothing announces nothing; a baseline or a recovery does. The
+        // failure count may have been reset by a resume, so the last run's outcome decides.
+        const [previous] = await manager.query<Array<{ status: string }>>(
+          `SELECT status FROM sync_runs
+           WHERE connection_id = $1 AND id <> $2 AND status IN ('succeeded', 'failed')
+           ORDER BY finished_at DESC LIMIT 1`,
+          [connection.id, run.id],
+        );
+        if (changes > 0 || baseline || previous?.status === 'failed') {
           await this.events.append(manager, connection, 'connection.sync_completed', {
             id: connection.id,
             run_id: run.id,

@@ -53,7 +53,8 @@ export class ConnectionTestService {
     const opened = await openConnection(
       this.dataSource.manager,
       this.vault,
-      this.providers.personio,
+      // A person waits on this answer: quick retries, then an honest error.
+      this.providers.personioInteractive,
       connectionId,
     );
     if (!opened) throw notFound();
