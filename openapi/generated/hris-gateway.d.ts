@@ -394,6 +394,258 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/hris/employees': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's employees
+     * @description People in the connection's `scope`, ordered by id. Filters combine with AND. Out-of-scope
+     *     people are never served (not even with `include_deleted=true` while they are out).
+     */
+    get: operations['listEmployees'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/employees/match': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Match a product's users to employees by email
+     * @description Links a product's users to people: each email is compared trimmed and case-insensitively
+     *     with the emails of the connection's live employees (deleted ones never match). The
+     *     answer names each distinct email once, trimmed and lower-cased, in the order given, in
+     *     exactly one of `matched`, `unmatched` or `ambiguous` (an email two or more live employees
+     *     share is matched to none of them). Employees are served without `remote_data`.
+     *
+     *     Personio notes: an employee's `email` is null when the credentials may not read the
+     *     "Email" attribute; then nobody matches.
+     */
+    post: operations['matchEmployees'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/employees/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An employee's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['EmployeeId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * One employee
+     * @description A deleted employee is served too, with `remote_deleted_at` set.
+     */
+    get: operations['getEmployee'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/teams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's departments and teams
+     * @description Departments and teams share one list; `type` tells them apart.
+     */
+    get: operations['listTeams'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/teams/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A department's or team's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['TeamId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * One department or team
+     * @description A deleted one is served too, with `remote_deleted_at` set.
+     */
+    get: operations['getTeam'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/positions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's positions (distinct job titles)
+     * @description Every distinct job title held by a served employee is a position (the "roles" of a
+     *     feedback tool); employees point at theirs with `position_id`. A position nobody holds
+     *     any more is deleted.
+     */
+    get: operations['listPositions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/reporting-lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's reporting lines (who reports to whom)
+     * @description One line per served employee who has a manager. When the manager changes the line is
+     *     updated; when the employee no longer has one (or is deleted) the line is deleted.
+     */
+    get: operations['listReportingLines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/absences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's absences
+     * @description Absences of served employees, read for the connection's absence window
+     *     (`settings.absences`: `days_back` and `days_ahead` around the day of each sync); an
+     *     absence the window has moved past stays served as last read. With `start_date`
+     *     and `end_date`, only absences that share at least one day with that range; with
+     *     `start_date` alone, those ending on or after it; with `end_date` alone, those starting on
+     *     or before it.
+     */
+    get: operations['listAbsences'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/absences/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An absence's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['AbsenceId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * One absence
+     * @description A deleted absence is served too, with `remote_deleted_at` set.
+     */
+    get: operations['getAbsence'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/absence-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's absence types
+     * @description Absence types are served but not announced by events.
+     */
+    get: operations['listAbsenceTypes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connection's change events, in sequence order (the pull feed)
+     * @description Events with a `sequence` greater than `after`, oldest first. Sequences are gapless per
+     *     connection, so a consumer that stores `next_after` and passes it as `after` next time
+     *     misses nothing and can tell that it did not. An empty page means it is caught up
+     *     (`next_after` is then `after` again).
+     *
+     *     The first successful sync of a connection (the baseline) stores records without an
+     *     event per record; it is announced by one `connection.sync_completed` with
+     *     `baseline: true`.
+     */
+    get: operations['listEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/connect/{token}': {
     parameters: {
       query?: never;
@@ -989,6 +1241,486 @@ export interface components {
         [key: string]: components['schemas']['HealthCheckResult'];
       };
     };
+    /**
+     * @description The raw Personio payload the record was mapped from, as Personio sent it; null for
+     *     records the gateway derives (positions, reporting lines). Personio's shape, not ours: it
+     *     differs between API v1 and v2 and may change without notice. Present only with
+     *     `include=remote_data`.
+     */
+    RemoteData: unknown;
+    /**
+     * @description A person in the connection's `scope`.
+     *
+     *     Personio notes: each field is filled only when the API credentials may read the
+     *     Personio attribute it comes from (the admin chooses readable attributes per
+     *     credential); otherwise it is null. The connection's `field_mapping` may fill a core
+     *     field from another Personio attribute.
+     */
+    Employee: {
+      /**
+       * Format: uuid
+       * @description The gateway id, derived from the connection and `remote_id`; stable.
+       */
+      id: string;
+      /**
+       * @description The employee's id in Personio.
+       * @example 4711
+       */
+      remote_id: string;
+      /** @example Jane */
+      first_name: string | null;
+      /** @example Doe */
+      last_name: string | null;
+      /** @example Janie */
+      preferred_name: string | null;
+      /**
+       * @description The preferred name, else first and last name.
+       * @example Jane Doe
+       */
+      display_name: string | null;
+      /**
+       * @description As Personio holds it (not lower-cased). Filter and match compare case-insensitively.
+       * @example Jane.Doe@acme.example
+       */
+      email: string | null;
+      /** @example E-1042 */
+      employee_number: string | null;
+      /**
+       * @description `male`, `female`, `diverse`, or the value Personio sends (lower-cased) when it is another.
+       * @example female
+       */
+      gender: string | null;
+      /**
+       * Format: date
+       * @example 1990-04-12
+       */
+      birth_date: string | null;
+      /**
+       * @description `active`, `inactive`, `onboarding`, `leave`, or the value Personio sends
+       *     (lower-cased) when it is another. Personio notes: with API v2 the employment's status,
+       *     else the person's.
+       * @example active
+       */
+      status: string | null;
+      /**
+       * @description `internal`, `external`, or the value Personio sends (lower-cased) when it is another.
+       * @example internal
+       */
+      employment_type: string | null;
+      /** @example Software Engineer */
+      job_title: string | null;
+      /**
+       * Format: uuid
+       * @description The position of `job_title` (`GET /v1/hris/positions`); null without a job title.
+       */
+      position_id: string | null;
+      /**
+       * Format: uuid
+       * @description The department (a team with `type` `department`). May name one that is not served (404).
+       */
+      department_id: string | null;
+      /**
+       * Format: uuid
+       * @description The team (a team with `type` `team`). May name one that is not served (404).
+       */
+      team_id: string | null;
+      /**
+       * @description The office's name. Personio notes: with API v2 it comes from `/v2/workplaces`; where an account has none, it is null.
+       * @example Munich
+       */
+      office: string | null;
+      /**
+       * Format: uuid
+       * @description The supervisor's gateway id. Personio notes: the supervisor may be outside the connection's `scope`; such an id answers 404.
+       */
+      manager_id: string | null;
+      /**
+       * Format: date
+       * @example 2021-09-01
+       */
+      hire_date: string | null;
+      /**
+       * Format: date
+       * @description The last day of employment. Personio notes: with API v2 the termination's date, else the employment's end date.
+       */
+      termination_date: string | null;
+      /**
+       * @description Personio's termination type, lower-cased.
+       * @example employee
+       */
+      termination_type: string | null;
+      /** Format: date */
+      contract_end_date: string | null;
+      /** @example 40 */
+      weekly_working_hours: number | null;
+      /**
+       * @description One entry per key of the connection's `field_mapping` that is not a core field, in
+       *     the application's own names; null when the person has no value. Values are numbers,
+       *     `YYYY-MM-DD` days, string lists (tags), booleans or strings. Custom attributes nobody
+       *     mapped are only in `remote_data`.
+       * @example {
+       *       "budget": 1200,
+       *       "cost_center": "CC-42"
+       *     }
+       */
+      custom_fields: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: date-time
+       * @description When Personio created it.
+       */
+      remote_created_at: string | null;
+      /**
+       * Format: date-time
+       * @description When Personio last changed it (with API v2, the later of person and employment).
+       */
+      remote_updated_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the gateway first stored it.
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description When the gateway last stored a change to it.
+       */
+      updated_at: string;
+      /**
+       * Format: date-time
+       * @description When it was found gone from Personio or out of the connection's `scope`; null while it is live.
+       */
+      remote_deleted_at: string | null;
+      remote_data?: components['schemas']['RemoteData'];
+    };
+    EmployeeList: {
+      data: components['schemas']['Employee'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    MatchEmployeesRequest: {
+      /** @description The emails to look up; duplicates (ignoring case) are answered once. */
+      emails: string[];
+    };
+    MatchEmployeesResult: {
+      /** @description Emails that exactly one live employee has. */
+      matched: {
+        /**
+         * @description The email, trimmed and lower-cased.
+         * @example jane.doe@acme.example
+         */
+        email: string;
+        employee: components['schemas']['Employee'];
+      }[];
+      /**
+       * @description Emails no live employee has (trimmed and lower-cased).
+       * @example [
+       *       "nobody@acme.example"
+       *     ]
+       */
+      unmatched: string[];
+      /** @description Emails that two or more live employees share; none of them is matched. */
+      ambiguous: {
+        /** @description The email, trimmed and lower-cased. */
+        email: string;
+        /** @description The employees sharing it, by gateway id. */
+        employee_ids: string[];
+      }[];
+    };
+    /**
+     * @description A department or a team.
+     *
+     *     Personio notes: with API v1, departments and teams are read from the employees'
+     *     department and team, so only units someone belongs to exist and none has a parent;
+     *     with API v2 they are Personio's org units, with their hierarchy (`parent_id`).
+     */
+    Team: {
+      /**
+       * Format: uuid
+       * @description The gateway id; stable.
+       */
+      id: string;
+      /**
+       * @description `department:<Personio id>` or `team:<Personio id>` (the two hierarchies may share numeric ids).
+       * @example department:1207
+       */
+      remote_id: string;
+      /**
+       * @description Empty when Personio sent none.
+       * @example Engineering
+       */
+      name: string;
+      /** @enum {string} */
+      type: 'department' | 'team';
+      /**
+       * Format: uuid
+       * @description The unit above it, of the same type; null at the top and always with Personio API v1.
+       */
+      parent_id: string | null;
+      /**
+       * Format: uuid
+       * @description The unit's manager (an employee's gateway id) when known. Personio notes: neither API generation gives it today, so it is null.
+       */
+      manager_id: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: date-time */
+      remote_deleted_at: string | null;
+      remote_data?: components['schemas']['RemoteData'];
+    };
+    TeamList: {
+      data: components['schemas']['Team'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    /** @description A distinct job title. Personio has no position object; the gateway derives them from the employees' "Position" attribute. */
+    Position: {
+      /**
+       * Format: uuid
+       * @description The gateway id; stable.
+       */
+      id: string;
+      /**
+       * @description `title:` and the title lower-cased with spaces collapsed: titles that differ only in case or spacing are one position.
+       * @example title:software engineer
+       */
+      remote_id: string;
+      /** @example Software Engineer */
+      title: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: date-time */
+      remote_deleted_at: string | null;
+      /** @description Always null (derived, no Personio payload); present only with `include=remote_data`. */
+      remote_data?: null;
+    };
+    PositionList: {
+      data: components['schemas']['Position'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    /** @description An employee and their manager, from Personio's supervisor. */
+    ReportingLine: {
+      /**
+       * Format: uuid
+       * @description The gateway id; stable.
+       */
+      id: string;
+      /**
+       * @description The employee's id in Personio (an employee has at most one line).
+       * @example 4711
+       */
+      remote_id: string;
+      /**
+       * Format: uuid
+       * @description The employee who reports.
+       */
+      employee_id: string;
+      /**
+       * Format: uuid
+       * @description The employee reported to. Personio notes: the manager may be outside the connection's `scope`; such an id answers 404.
+       */
+      manager_id: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: date-time */
+      remote_deleted_at: string | null;
+      /** @description Always null (derived, no Personio payload); present only with `include=remote_data`. */
+      remote_data?: null;
+    };
+    ReportingLineList: {
+      data: components['schemas']['ReportingLine'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    AbsenceDuration: {
+      /**
+       * @description Up to 4 decimals.
+       * @example 2.5
+       */
+      value: number;
+      /** @enum {string} */
+      unit: 'day' | 'hour';
+    };
+    /**
+     * @description A time-off or absence of a served employee.
+     *
+     *     Personio notes: with API v1, day-based time-offs (`/v1/company/time-offs`, duration in
+     *     days) and hour-based absence periods (`/v1/company/absence-periods`, duration in hours)
+     *     both map here; with API v2, absence periods (`/v2/absence-periods`, duration summed from
+     *     their daily breakdowns). Time-offs use Personio's v2 id, so ids stay the same when a
+     *     connection switches API generation. Days are the employee's local days: an hour-based
+     *     absence ending at midnight ends the day before.
+     */
+    Absence: {
+      /**
+       * Format: uuid
+       * @description The gateway id; stable.
+       */
+      id: string;
+      /** @description The absence's id in Personio. */
+      remote_id: string;
+      /**
+       * Format: uuid
+       * @description The absent employee.
+       */
+      employee_id: string;
+      /**
+       * Format: uuid
+       * @description The type (`GET /v1/hris/absence-types`). May name a type that is not served (404).
+       */
+      absence_type_id: string | null;
+      /**
+       * @description `approved`, `pending`, `rejected`, `cancelled`, or the value Personio sends (lower-cased) when it is another.
+       * @example approved
+       */
+      status: string | null;
+      /**
+       * Format: date
+       * @description First day (inclusive).
+       */
+      start_date: string;
+      /**
+       * Format: date
+       * @description Last day (inclusive).
+       */
+      end_date: string;
+      /** @description Only half of the first day is taken. */
+      half_day_start: boolean;
+      /** @description Only half of the last day is taken. */
+      half_day_end: boolean;
+      /** @description How much time the absence takes; null when Personio did not say (with API v2, when the breakdowns could not be read). */
+      duration: components['schemas']['AbsenceDuration'] | null;
+      /** Format: date-time */
+      remote_created_at: string | null;
+      /** Format: date-time */
+      remote_updated_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /**
+       * Format: date-time
+       * @description Set when a sync found the absence gone from Personio, or its employee no longer served, while it was inside the absence window.
+       */
+      remote_deleted_at: string | null;
+      remote_data?: components['schemas']['RemoteData'];
+    };
+    AbsenceList: {
+      data: components['schemas']['Absence'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    /**
+     * @description A kind of absence (vacation, sick leave ...).
+     *
+     *     Personio notes: with API v1 the time-off types (`/v1/company/time-off-types`), with API
+     *     v2 the absence types; both use Personio's v2 id (API v1 sends it as `id_v2`).
+     */
+    AbsenceType: {
+      /**
+       * Format: uuid
+       * @description The gateway id; stable.
+       */
+      id: string;
+      /** @description The type's id in Personio. */
+      remote_id: string;
+      /**
+       * @description Empty when Personio sent none.
+       * @example Vacation
+       */
+      name: string;
+      /**
+       * @description Personio's category, lower-cased.
+       * @example paid_vacation
+       */
+      category: string | null;
+      /**
+       * @description `day` or `hour`, or the value Personio sends (lower-cased) when it is another.
+       * @example day
+       */
+      unit: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: date-time */
+      remote_deleted_at: string | null;
+      remote_data?: components['schemas']['RemoteData'];
+    };
+    AbsenceTypeList: {
+      data: components['schemas']['AbsenceType'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      next_cursor: string | null;
+    };
+    /** @description One change of a connection's data or state. */
+    Event: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description What happened. Known types (more may be added; ignore the ones you do not know):
+       *     `employee.created`, `employee.updated`, `employee.deleted`, `employee.started` and
+       *     `employee.terminated` (on the day a hire or termination date arrives),
+       *     `team.created`, `team.updated`, `team.deleted`, `position.created`,
+       *     `position.updated`, `position.deleted`, `reporting_line.changed`,
+       *     `absence.created`, `absence.updated`, `absence.deleted`, `connection.connected`,
+       *     `connection.sync_completed`, `connection.sync_failed`, `connection.paused`,
+       *     `connection.resumed`, `connection.deleted`, `sync_run.needs_confirmation`.
+       *     Absence types have no events.
+       * @example employee.updated
+       */
+      type: string;
+      /** Format: uuid */
+      connection_id: string;
+      /**
+       * @description The connection's `customer_ref` when the event was written.
+       * @example acme-gmbh
+       */
+      customer_ref: string;
+      /** @description Gapless and increasing per connection (1, 2, 3 ...). */
+      sequence: number;
+      /** Format: date-time */
+      occurred_at: string;
+      data: components['schemas']['EventData'];
+    };
+    /**
+     * @description For record events, `object` is the record as the API serves it (without `remote_data`)
+     *     after the change; a `*.deleted` event's object has `remote_deleted_at` set, and
+     *     `reporting_line.changed` covers creation, change and deletion alike. For connection and
+     *     sync-run events, `object` names the connection or run (`id`) with details.
+     */
+    EventData: {
+      object: {
+        [key: string]: unknown;
+      };
+      /** @description On `*.updated` and `reporting_line.changed` updates, the changed fields with their values before. */
+      previous?: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description On deletions, why - `left_scope` (still in Personio but out of the connection's `scope`) or `removed_in_source` (gone from Personio).
+       * @example left_scope
+       */
+      reason?: string;
+      /**
+       * Format: date
+       * @description On `employee.started` and `employee.terminated`, the hire or termination date.
+       */
+      date?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    EventList: {
+      data: components['schemas']['Event'][];
+      /** @description Pass as `after` for the next page; the last event's `sequence`, or `after` when the page is empty. */
+      next_after: number;
+    };
   };
   responses: {
     /** @description No such resource, or one that belongs to someone else (never 403, so ids do not leak). */
@@ -1019,7 +1751,7 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description The token lacks a scope the route needs, or is bound to another connection. */
+    /** @description The token lacks a scope the route needs, or is bound to another connection, or the route serves one connection and the token is bound to none. */
     Forbidden: {
       headers: {
         'WWW-Authenticate'?: string;
@@ -1097,6 +1829,22 @@ export interface components {
     Limit: number;
     /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
     Cursor: string;
+    /** @description An employee's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+    EmployeeId: string;
+    /** @description A department's or team's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+    TeamId: string;
+    /** @description An absence's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+    AbsenceId: string;
+    /**
+     * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+     *     deleted or back. Add `include_deleted=true` to see the deletions too.
+     * @example 2026-03-01T00:00:00Z
+     */
+    UpdatedSince: string;
+    /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+    IncludeDeleted: 'true' | 'false';
+    /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+    IncludeRemoteData: 'remote_data';
   };
   requestBodies: never;
   headers: {
@@ -1815,6 +2563,444 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listEmployees: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /**
+         * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         * @example 2026-03-01T00:00:00Z
+         */
+        updated_since?: components['parameters']['UpdatedSince'];
+        /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+        include_deleted?: components['parameters']['IncludeDeleted'];
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+        /** @description Only employees with this status. */
+        status?: 'active' | 'inactive' | 'onboarding' | 'leave';
+        /** @description Only employees with this employment type. */
+        employment_type?: 'internal' | 'external';
+        /**
+         * @description Only employees with this email, compared case-insensitively.
+         * @example jane.doe@acme.example
+         */
+        email?: string;
+        /** @description Only members of this team (a gateway id from `GET /v1/hris/teams`). */
+        team_id?: string;
+        /** @description Only members of this department (a gateway id from `GET /v1/hris/teams`). */
+        department_id?: string;
+        /** @description Only the direct reports of this employee (a gateway id). */
+        manager_id?: string;
+        /** @description Only employees holding this position (a gateway id from `GET /v1/hris/positions`). */
+        position_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmployeeList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  matchEmployees: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "emails": [
+         *         "Jane.Doe@acme.example",
+         *         "nobody@acme.example"
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['MatchEmployeesRequest'];
+      };
+    };
+    responses: {
+      /** @description Every email given, matched, unmatched or ambiguous. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MatchEmployeesResult'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description The request body is over 100 kB (about 1,000 emails of 100 characters). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  getEmployee: {
+    parameters: {
+      query?: {
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+      };
+      header?: never;
+      path: {
+        /** @description An employee's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['EmployeeId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The employee. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Employee'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listTeams: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /**
+         * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         * @example 2026-03-01T00:00:00Z
+         */
+        updated_since?: components['parameters']['UpdatedSince'];
+        /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+        include_deleted?: components['parameters']['IncludeDeleted'];
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+        /** @description Only departments, or only teams. */
+        type?: 'department' | 'team';
+        /** @description Only the direct children of this department or team (a gateway id). */
+        parent_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  getTeam: {
+    parameters: {
+      query?: {
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+      };
+      header?: never;
+      path: {
+        /** @description A department's or team's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['TeamId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The department or team. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Team'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listPositions: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /**
+         * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         * @example 2026-03-01T00:00:00Z
+         */
+        updated_since?: components['parameters']['UpdatedSince'];
+        /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+        include_deleted?: components['parameters']['IncludeDeleted'];
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PositionList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listReportingLines: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /**
+         * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         * @example 2026-03-01T00:00:00Z
+         */
+        updated_since?: components['parameters']['UpdatedSince'];
+        /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+        include_deleted?: components['parameters']['IncludeDeleted'];
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportingLineList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listAbsences: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /**
+         * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         * @example 2026-03-01T00:00:00Z
+         */
+        updated_since?: components['parameters']['UpdatedSince'];
+        /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+        include_deleted?: components['parameters']['IncludeDeleted'];
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+        /**
+         * @description First day of the range (inclusive), `YYYY-MM-DD`; a day that does not exist (2026-02-30) is a 400.
+         * @example 2026-07-01
+         */
+        start_date?: string;
+        /**
+         * @description Last day of the range (inclusive), `YYYY-MM-DD`.
+         * @example 2026-07-31
+         */
+        end_date?: string;
+        /** @description Only this employee's absences (a gateway id). */
+        employee_id?: string;
+        /** @description Only absences with this status. */
+        status?: 'approved' | 'pending' | 'rejected' | 'cancelled';
+        /** @description Only absences of this type (a gateway id from `GET /v1/hris/absence-types`). */
+        absence_type_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AbsenceList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  getAbsence: {
+    parameters: {
+      query?: {
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+      };
+      header?: never;
+      path: {
+        /** @description An absence's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['AbsenceId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The absence. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Absence'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listAbsenceTypes: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /**
+         * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
+         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         * @example 2026-03-01T00:00:00Z
+         */
+        updated_since?: components['parameters']['UpdatedSince'];
+        /** @description `true` also lists deleted records (`remote_deleted_at` set). */
+        include_deleted?: components['parameters']['IncludeDeleted'];
+        /** @description `remote_data` adds the raw Personio payload each record was mapped from. */
+        include?: components['parameters']['IncludeRemoteData'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AbsenceTypeList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listEvents: {
+    parameters: {
+      query?: {
+        /** @description Only events with a greater `sequence`; 0 (default) reads from the start. */
+        after?: number;
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       429: components['responses']['TooManyRequests'];
     };
   };

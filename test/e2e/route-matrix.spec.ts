@@ -52,6 +52,14 @@ const TENANT_TARGETS: Record<string, Target> = {
   // one's run, so it must answer 404 for everyone, exactly like a missing id.
   'GET /v1/sync-runs/{id}': { params: (t) => ({ id: t.connectionId }) },
   'POST /v1/sync-runs/{id}/confirm': { params: (t) => ({ id: t.connectionId }), body: () => ({}) },
+  // The unified records: a tenant here has no synced data to name, so these use a connection id
+  // as the record id: it is no one's employee, team or absence, so it must answer 404 for
+  // everyone, exactly like a missing id. These routes serve the token's connection, so the 404
+  // check must send a token bound to the tenant's connection (an unbound one answers 403).
+  // POST /v1/hris/employees/match names no record (unknown emails are `unmatched`, 200): no entry.
+  'GET /v1/hris/employees/{id}': { params: (t) => ({ id: t.connectionId }) },
+  'GET /v1/hris/teams/{id}': { params: (t) => ({ id: t.connectionId }) },
+  'GET /v1/hris/absences/{id}': { params: (t) => ({ id: t.connectionId }) },
 };
 
 function tokenOperations(contract: Contract): Operation[] {
