@@ -36,6 +36,8 @@ interface Target {
   params?: (tenant: Tenant) => Record<string, string>;
   /** A body valid enough to reach the lookup, naming the tenant's resources. */
   body?: (tenant: Tenant) => Record<string, unknown>;
+  /** The route serves the token's connection: the check sends a token bound to mine. */
+  connectionBound?: boolean;
 }
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
@@ -57,9 +59,9 @@ const TENANT_TARGETS: Record<string, Target> = {
   // everyone, exactly like a missing id. These routes serve the token's connection, so the 404
   // check must send a token bound to the tenant's connection (an unbound one answers 403).
   // POST /v1/hris/employees/match names no record (unknown emails are `unmatched`, 200): no entry.
-  'GET /v1/hris/employees/{id}': { params: (t) => ({ id: t.connectionId }) },
-  'GET /v1/hris/teams/{id}': { params: (t) => ({ id: t.connectionId }) },
-  'GET /v1/hris/absences/{id}': { params: (t) => ({ id: t.connectionId }) },
+  'GET /v1/hris/employees/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
+  'GET /v1/hris/teams/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
+  'GET /v1/hris/absences/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
 };
 
 function tokenOperations(contract: Contract): Operation[] {
@@ -163,11 +165,13 @@ describe('route x scope x tenant matrix (e2e, from the OpenAPI document)', () =>
   });
 
   it("answers another tenant's ids exactly like missing ones (404)", async () => {
-    const token = await accessToken(gateway, mine.app);
+    const unbound = await accessToken(gateway, mine.app);
+    const bound = await accessToken(gateway, mine.app, { connectionId: mine.connectionId });
     const targeted = operations.filter((op) => TENANT_TARGETS[`${op.method} ${op.path}`]);
     expect(targeted.length).toBeGreaterThan(0);
     for (const op of targeted) {
       const target = TENANT_TARGETS[`${op.method} ${op.path}`] as Target;
+      const token = target.connectionBound ? bound : unbound;
       const missing: Tenant = {
         ...theirs,
         connectionId: MISSING_ID,
