@@ -465,6 +465,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/hris/employees/{id}/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An employee's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['EmployeeId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Who reports to an employee
+     * @description Live employees whose supervisor is this employee (`depth=1`), or everyone below them however deep (`depth=all`; a supervisor loop in Personio is cut at 50 levels). Paged by gateway id.
+     */
+    get: operations['listEmployeeReports'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/hris/teams': {
     parameters: {
       query?: never;
@@ -500,6 +523,49 @@ export interface paths {
      * @description A deleted one is served too, with `remote_deleted_at` set.
      */
     get: operations['getTeam'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/teams/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A department's or team's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['TeamId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The live employees of a department or team
+     * @description Employees whose `department_id` or `team_id` is this unit. Paged by gateway id.
+     */
+    get: operations['listTeamMembers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hris/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Named groups of people with their members
+     * @description Every non-empty group of one kind with its live members, in one call: departments ("Department IT"), teams ("Team Platform"), offices ("Office Berlin"), supervisors ("Peter Wright's team") or employment types ("External employees"). What a learning platform needs to build its teams. Ordered by name.
+     */
+    get: operations['listGroups'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1482,6 +1548,8 @@ export interface components {
        * @description The gateway id; stable.
        */
       id: string;
+      /** @description Live employees in scope holding this title, counted when read. */
+      employee_count: number;
       /**
        * @description `title:` and the title lower-cased with spaces collapsed: titles that differ only in case or spacing are one position.
        * @example title:software engineer
@@ -1497,6 +1565,27 @@ export interface components {
       remote_deleted_at: string | null;
       /** @description Always null (derived, no Personio payload); present only with `include=remote_data`. */
       remote_data?: null;
+    };
+    GroupList: {
+      data: components['schemas']['Group'][];
+    };
+    Group: {
+      /** @description Stable within its kind (the department, team or manager id; the office name; the employment type). */
+      key: string;
+      /** @enum {string} */
+      kind: 'department' | 'team' | 'office' | 'supervisor' | 'employment_type';
+      /**
+       * @example Department IT
+       * @example Peter Wright's team
+       */
+      name: string;
+      member_count: number;
+      members: {
+        /** Format: uuid */
+        id: string;
+        display_name: string | null;
+        email: string | null;
+      }[];
     };
     PositionList: {
       data: components['schemas']['Position'][];
@@ -2698,6 +2787,41 @@ export interface operations {
       429: components['responses']['TooManyRequests'];
     };
   };
+  listEmployeeReports: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        /** @description `1` (default): direct reports; `all`: the whole line below. */
+        depth?: '1' | 'all';
+      };
+      header?: never;
+      path: {
+        /** @description An employee's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['EmployeeId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of employees. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmployeeList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
   listTeams: {
     parameters: {
       query?: {
@@ -2769,6 +2893,65 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listTeamMembers: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+      };
+      header?: never;
+      path: {
+        /** @description A department's or team's gateway id. Another connection's id and a malformed id answer 404 exactly like an unknown one. */
+        id: components['parameters']['TeamId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of employees. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmployeeList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listGroups: {
+    parameters: {
+      query: {
+        by: 'department' | 'team' | 'office' | 'supervisor' | 'employment_type';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The groups. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       429: components['responses']['TooManyRequests'];
     };
   };

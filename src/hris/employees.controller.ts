@@ -5,7 +5,13 @@ import {
   RequireScopes,
   TokenConnection,
 } from '../auth/access-token.guard';
-import { EmployeeListQuery, GetRecordQuery, MatchEmployeesDto } from './dto/hris.query';
+import {
+  EmployeeListQuery,
+  GetRecordQuery,
+  MatchEmployeesDto,
+  ReportsQuery,
+} from './dto/hris.query';
+import { EmployeeGraph } from './employee-graph';
 import { HrisReader, recordNotFound, type Page } from './hris-reader';
 import { employeeFilters, readOptions } from './list-filters';
 import { EmployeeMatcher, type MatchResult } from './employee-matcher';
@@ -18,6 +24,7 @@ export class EmployeesController {
   constructor(
     private readonly reader: HrisReader,
     private readonly matcher: EmployeeMatcher,
+    private readonly graph: EmployeeGraph,
   ) {}
 
   @Get()
@@ -39,6 +46,17 @@ export class EmployeesController {
     @Body() body: MatchEmployeesDto,
   ): Promise<MatchResult> {
     return this.matcher.match(connectionId, body.emails);
+  }
+
+  /** Who reports to this person: directly (`depth=1`) or anywhere below (`depth=all`). */
+  @Get(':id/reports')
+  async reports(
+    @TokenConnection() connectionId: string,
+    @Param('id') id: string,
+    @Query() query: ReportsQuery,
+  ): Promise<Page> {
+    if (!(await this.reader.get('employees', connectionId, id))) throw recordNotFound('employee');
+    return this.graph.reports(connectionId, id, query.depth, query);
   }
 
   @Get(':id')

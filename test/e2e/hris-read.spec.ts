@@ -114,6 +114,75 @@ describe('unified read API (e2e: what the sync stored, one connection per token)
     }
   });
 
+  it('lists direct and all reports of a manager, as the sandbox has them', async () => {
+    const people = sandbox.state.store.employees();
+    const reportsOf = (id: number) => people.filter((e) => e.supervisorId === id);
+    const manager = people.find((e) => reportsOf(e.id).some((r) => reportsOf(r.id).length > 0))!;
+    const below = new Set<number>();
+    const walk = (id: number): void => {
+      for (const r of reportsOf(id)) if (!below.has(r.id)) (below.add(r.id), walk(r.id));
+    };
+    walk(manager.id);
+    const [stored] = (await get('/v1/hris/employees', { limit: 500 })).data.filter(
+      (e) => e.remote_id === String(manager.id),
+    );
+    const direct = await get(`/v1/hris/employees/${String(stored!.id)}/reports`, { limit: 500 });
+    expect(direct.data.map((e) => e.remote_id).sort()).toEqual(
+      reportsOf(manager.id)
+        .map((e) => String(e.id))
+        .sort(),
+    );
+    const all = await get(`/v1/hris/employees/${String(stored!.id)}/reports`, {
+      depth: 'all',
+      limit: 500,
+    });
+    expect(all.data.map((e) => e.remote_id).sort()).toEqual(
+      Array.from(below, (id) => String(id)).sort(),
+    );
+    expect(all.data.length).toBeGreaterThan(direct.data.length);
+  });
+
+  it('serves team members, position counts and named groups', async () => {
+    const people = sandbox.state.store.employees();
+    const teams = await get('/v1/hris/teams', { type: 'department', limit: 500 });
+    const department = teams.data[0]!;
+    const members = await get(`/v1/hris/teams/${String(department.id)}/members`, { limit: 500 });
+    const remoteDepartment = Number(String(department.remote_id).split(':').at(-1));
+    expect(members.data.map((e) => e.remote_id).sort()).toEqual(
+      people
+        .filter((e) => e.departmentId === remoteDepartment)
+        .map((e) => String(e.id))
+        .sort(),
+    );
+
+    const positions = await get('/v1/hris/positions', { limit: 500 });
+    const titled = people.filter((e) => e.position);
+    expect(positions.data.reduce((n, p) => n + Number(p.employee_count), 0)).toBe(titled.length);
+
+    const res = await request(gateway.url)
+      .get('/v1/hris/groups')
+      .query({ by: 'supervisor' })
+      .set('Authorization', `Bearer ${bound}`)
+      .expect(200);
+    expectContract(res);
+    const groups = res.body.data as Array<{
+      name: string;
+      member_count: number;
+      members: unknown[];
+    }>;
+    const supervised = people.filter((e) => e.supervisorId !== null).length;
+    expect(groups.reduce((n, g) => n + g.member_count, 0)).toBe(supervised);
+    expect(
+      groups.every((g) => g.name.endsWith("'s team") && g.members.length === g.member_count),
+    ).toBe(true);
+    const bad = await request(gateway.url)
+      .get('/v1/hris/groups')
+      .query({ by: 'shoe_size' })
+      .set('Authorization', `Bearer ${bound}`)
+      .expect(400);
+    expectContract(bad);
+  });
+
   it('answers 404 for another connection and needs a connection-bound token', async () => {
     const otherConnection = await connectThroughLink(gateway, token, sandbox.credentials[0]!);
     await waitForLatestRun(gateway, token, otherConnection);

@@ -61,6 +61,14 @@ const TENANT_TARGETS: Record<string, Target> = {
   // POST /v1/hris/employees/match names no record (unknown emails are `unmatched`, 200): no entry.
   'GET /v1/hris/employees/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
   'GET /v1/hris/teams/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
+  'GET /v1/hris/employees/{id}/reports': {
+    params: (t) => ({ id: t.connectionId }),
+    connectionBound: true,
+  },
+  'GET /v1/hris/teams/{id}/members': {
+    params: (t) => ({ id: t.connectionId }),
+    connectionBound: true,
+  },
   'GET /v1/hris/absences/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
 };
 

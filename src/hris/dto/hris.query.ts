@@ -109,3 +109,15 @@ export class MatchEmployeesDto {
   @Type(() => String)
   emails!: string[];
 }
+
+export class ReportsQuery extends PageQuery {
+  /** `1`: direct reports; `all`: everyone below, however deep. */
+  @IsOptional()
+  @IsIn(['1', 'all'])
+  depth: '1' | 'all' = '1';
+}
+
+export class GroupsQuery {
+  @IsIn(['department', 'team', 'office', 'supervisor', 'employment_type'])
+  by!: 'department' | 'team' | 'office' | 'supervisor' | 'employment_type';
+}
