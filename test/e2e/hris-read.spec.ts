@@ -120,7 +120,11 @@ describe('unified read API (e2e: what the sync stored, one connection per token)
     const manager = people.find((e) => reportsOf(e.id).some((r) => reportsOf(r.id).length > 0))!;
     const below = new Set<number>();
     const walk = (id: number): void => {
-      for (const r of reportsOf(id)) if (!below.has(r.id)) (below.add(r.id), walk(r.id));
+      for (const r of reportsOf(id)) {
+        if (below.has(r.id)) continue;
+        below.add(r.id);
+        walk(r.id);
+      }
     };
     walk(manager.id);
     const [stored] = (await get('/v1/hris/employees', { limit: 500 })).data.filter(
