@@ -1850,10 +1850,14 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description The application is over its request rate (`API_RATE_LIMIT_PER_MINUTE`); `Retry-After` says when to retry. */
+    /** @description The application is over its request rate (`API_RATE_LIMIT_PER_MINUTE` per clock minute, one budget shared by every gateway replica); `Retry-After` says when to retry. Every answer to a token-authenticated request carries `RateLimit-Policy` and `RateLimit` (the draft-ietf-httpapi-ratelimit-headers fields, as express-rate-limit's "draft-7" mode sends them). */
     TooManyRequests: {
       headers: {
         'Retry-After'?: number;
+        /** @description The limit and its window in seconds, e.g. `6000;w=60`. */
+        'RateLimit-Policy'?: string;
+        /** @description `limit=6000, remaining=0, reset=42` (reset: seconds until the window ends). */
+        RateLimit?: string;
         [name: string]: unknown;
       };
       content: {

@@ -12,12 +12,11 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type Request } from 'express';
+import { type Request, type Response } from 'express';
 import { ApplicationsRepository } from '../applications/applications.repository';
 import { ProblemException } from '../common/errors/problem';
-import { IpRateLimiter } from '../common/http/ip-rate-limiter';
-import { AppConfig } from '../config/app-config';
 import { AccessTokensService, InvalidTokenError } from '../tokens/access-tokens.service';
+import { ApplicationRateLimiter, rateLimitHeaders } from './application-rate-limiter';
 import { type Scope } from './scopes';
 
 const SCOPES_KEY = 'hris:required-scopes';
@@ -66,17 +65,13 @@ const unauthorized = (detail: string, error = 'invalid_token'): ProblemException
 
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  /** Per application and process: one noisy application cannot starve the others. */
-  private readonly limiter: IpRateLimiter;
-
   constructor(
     private readonly tokens: AccessTokensService,
     private readonly applications: ApplicationsRepository,
     private readonly reflector: Reflector,
-    config: AppConfig,
-  ) {
-    this.limiter = new IpRateLimiter(config.apiRateLimitPerMinute);
-  }
+    /** Per application, shared by every replica: one noisy application cannot starve others. */
+    private readonly limiter: ApplicationRateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -95,16 +90,17 @@ export class AccessTokenGuard implements CanActivate {
         throw unauthorized(`Invalid access token: ${error.message}.`);
       throw error;
     }
-    const wait = this.limiter.hitKey(claims.applicationId);
-    if (wait > 0) {
+    const budget = await this.limiter.hit(claims.applicationId);
+    const headers = rateLimitHeaders(budget);
+    if (budget.exceeded) {
       throw new ProblemException(
         'rate_limited',
-        `Too many requests for this application: retry in ${wait} s.`,
-        {
-          headers: { 'Retry-After': String(wait) },
-        },
+        `Too many requests for this application: retry in ${budget.resetSeconds} s.`,
+        { headers: { ...headers, 'Retry-After': String(budget.resetSeconds) } },
       );
     }
+    const response = context.switchToHttp().getResponse<Response>();
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     const application = await this.applications.findById(claims.applicationId);
     if (
       !application ||

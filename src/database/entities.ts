@@ -7,6 +7,7 @@ import { ApplicationEntity } from '../applications/application.entity';
 import { ConnectSessionEntity } from '../connect/connect-session.entity';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { EventEntity } from '../events/event.entity';
+import { ApiRateLimitEntity } from '../auth/api-rate-limit.entity';
 import { AbsenceTypeEntity } from '../hris/entities/absence-type.entity';
 import { AbsenceEntity } from '../hris/entities/absence.entity';
 import { EmployeeEntity } from '../hris/entities/employee.entity';
@@ -32,4 +33,5 @@ export const ENTITIES: Array<Function | EntitySchema> = [
   AbsenceTypeEntity,
   SyncRunEntity,
   SyncStagingEntity,
+  ApiRateLimitEntity,
 ];

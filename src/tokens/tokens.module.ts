@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
 import { AccessTokenGuard } from '../auth/access-token.guard';
+import { ApplicationRateLimiter } from '../auth/application-rate-limiter';
 import { ConnectionsDataModule } from '../connections/connections-data.module';
 import { AccessTokensService } from './access-tokens.service';
 import { OAuthController } from './oauth.controller';
@@ -23,7 +24,14 @@ import { SigningKeysService } from './signing-keys.service';
     AccessTokensService,
     OAuthService,
     AccessTokenGuard,
+    ApplicationRateLimiter,
   ],
-  exports: [AccessTokensService, SigningKeysService, AccessTokenGuard, ApplicationsModule],
+  exports: [
+    AccessTokensService,
+    SigningKeysService,
+    AccessTokenGuard,
+    ApplicationRateLimiter,
+    ApplicationsModule,
+  ],
 })
 export class TokensModule {}

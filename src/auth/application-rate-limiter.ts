@@ -1,0 +1,67 @@
+/**
+ * Owns the per-application API budget (API_RATE_LIMIT_PER_MINUTE): a fixed one-minute window
+ * counted in PostgreSQL with one upsert per request, so N replicas enforce one limit rather than
+ * N. The database clock defines the window, so replicas with skewed clocks still agree. Answers
+ * what the response headers need (draft-ietf-httpapi-ratelimit-headers, as express-rate-limit's
+ * "draft-7" mode sends them).
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+  /** Over the limit: wait `resetSeconds`. */
+  exceeded: boolean;
+}
+
+/** About one request in this many sweeps minutes that are over. */
+const SWEEP_ONE_IN = 500;
+
+@Injectable()
+export class ApplicationRateLimiter {
+  private readonly limit: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.limit = config.apiRateLimitPerMinute;
+  }
+
+  async hit(applicationId: string): Promise<RateLimitState> {
+    const [row] = await this.dataSource.query<Array<{ count: number; reset: string }>>(
+      `INSERT INTO api_rate_limits (application_id, window_start, count)
+       VALUES ($1, date_trunc('minute', now()), 1)
+       ON CONFLICT (application_id, window_start)
+         DO UPDATE SET count = api_rate_limits.count + 1
+       RETURNING count,
+         ceil(extract(epoch FROM (window_start + interval '1 minute' - now()))) AS reset`,
+      [applicationId],
+    );
+    if (Math.random() * SWEEP_ONE_IN < 1) {
+      await this.dataSource.query(
+        `DELETE FROM api_rate_limits WHERE window_start < now() - interval '2 minutes'`,
+      );
+    }
+    const count = row?.count ?? 1;
+    return {
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - count),
+      resetSeconds: Math.max(1, Number(row?.reset ?? 60)),
+      exceeded: count > this.limit,
+    };
+  }
+}
+
+/** `RateLimit-Policy` and `RateLimit` header values. */
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    'RateLimit-Policy': `${state.limit};w=60`,
+    RateLimit: `limit=${state.limit}, remaining=${state.remaining}, reset=${state.resetSeconds}`,
+  };
+}
