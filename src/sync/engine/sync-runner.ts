@@ -305,6 +305,10 @@ export class SyncRunner {
     } catch (policyError) {
       this.logger.error({ run: run.id, err: describe(policyError) }, 'could not record a failure');
     }
+    // A lost run's process never reached its own cleanup: its staged rows go with the failure.
+    await clearStaging(this.dataSource.manager, run.id).catch((clearError: unknown) =>
+      this.logger.warn({ run: run.id, err: describe(clearError) }, 'could not clear staging'),
+    );
   }
 
   private async applyFailurePolicy(
