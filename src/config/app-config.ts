@@ -132,6 +132,13 @@ class EnvironmentVariables {
   @Max(60_000)
   PERSONIO_RETRY_BASE_DELAY_MS: number = 1_000;
 
+  /** Longest a single Personio request may take, body included, before it counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PERSONIO_REQUEST_TIMEOUT_MS: number = 120_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -213,6 +220,7 @@ export class AppConfig {
       /** Pace requests to Personio's documented rate limits (off only against the sandbox). */
       readonly pacing: boolean;
       readonly retryBaseDelayMs: number;
+      readonly requestTimeoutMs: number;
     },
     /** Requests per minute and client IP on the connect-link routes. */
     readonly connectRateLimitPerMinute: number,
@@ -315,6 +323,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       appId: vars.PERSONIO_APP_ID,
       pacing: vars.PERSONIO_PACING === 'on',
       retryBaseDelayMs: vars.PERSONIO_RETRY_BASE_DELAY_MS,
+      requestTimeoutMs: vars.PERSONIO_REQUEST_TIMEOUT_MS,
     },
     vars.CONNECT_RATE_LIMIT_PER_MINUTE,
     vars.TRUST_PROXY_HOPS,

@@ -5,7 +5,7 @@
  */
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { PersonioConnector, TokenCache } from '../../connectors/personio/personio.connector';
-import { DEFAULT_RETRY } from '../../connectors/personio/personio-http.client';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUTS } from '../../connectors/personio/personio-http.client';
 import { AppConfig } from '../config/app-config';
 
 @Injectable()
@@ -30,7 +30,17 @@ export class Providers implements OnApplicationShutdown {
       baseDelayMs: config.personio.retryBaseDelayMs,
       minDelayMs: Math.min(DEFAULT_RETRY.minDelayMs, config.personio.retryBaseDelayMs),
     };
-    this.personio = new PersonioConnector({ ...base, retry: { ...DEFAULT_RETRY, ...delays } });
+    const totalMs = config.personio.requestTimeoutMs;
+    this.personio = new PersonioConnector({
+      ...base,
+      retry: { ...DEFAULT_RETRY, ...delays },
+      timeouts: {
+        totalMs,
+        connectMs: Math.min(DEFAULT_TIMEOUTS.connectMs, totalMs),
+        headersMs: Math.min(DEFAULT_TIMEOUTS.headersMs, totalMs),
+        bodyMs: Math.min(DEFAULT_TIMEOUTS.bodyMs, totalMs),
+      },
+    });
     this.personioInteractive = new PersonioConnector({
       ...base,
       retry: { ...DEFAULT_RETRY, ...delays, maxAttempts: 2, maxDelayMs: 2_000, budgetPerRun: 4 },

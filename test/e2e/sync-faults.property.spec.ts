@@ -34,7 +34,6 @@ import {
   type RunningSandbox,
 } from '../../connectors/personio/sandbox';
 import type { FaultRule } from '../../connectors/personio/sandbox/faults';
-import type { HttpTimeouts } from '../../connectors/personio/personio-http.client';
 import { Providers } from '../../src/providers/providers.module';
 import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/auth';
 import { startTestGateway, type TestGateway } from '../support/gateway';
@@ -212,16 +211,11 @@ describe('sync under random faults and changes (property, e2e over HTTP and Post
       ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       PERSONIO_BASE_URL: sandbox.url,
       SYNC_TICK_MS: '100',
+      PERSONIO_RETRY_BASE_DELAY_MS: '10',
+      PERSONIO_REQUEST_TIMEOUT_MS: String(REQUEST_DEADLINE_MS),
     });
-    // Shorter waits for the sync connector of this in-process gateway (see the file comment).
+    // Short waits and a short request deadline (see the file comment), through configuration.
     const http = gateway.app.get(Providers).personio.http;
-    Object.assign(http.retryPolicy, { baseDelayMs: 10, maxDelayMs: 50, minDelayMs: 10 });
-    const timeouts = (http as unknown as { options?: { timeouts?: HttpTimeouts } }).options
-      ?.timeouts;
-    if (typeof timeouts?.totalMs !== 'number') {
-      throw new Error('the Personio HTTP client no longer keeps its timeouts in options.timeouts');
-    }
-    timeouts.totalMs = REQUEST_DEADLINE_MS;
     expect(http.retryPolicy.maxAttempts).toBe(MAX_ATTEMPTS);
 
     db = new Client({ connectionString: gateway.database.url });
