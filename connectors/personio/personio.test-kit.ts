@@ -69,8 +69,8 @@ export function expectedEmployee(
     position_id: positionIdForTitle(e.position),
     department_id: e.departmentId === null ? null : `department:${e.departmentId}`,
     team_id: e.teamId === null ? null : `team:${e.teamId}`,
-    // The sandbox has no /v2/workplaces, so v2 cannot name offices.
-    office: version === 'v1' ? office : null,
+    // v1 names the office on the employee; v2 through /v2/workplaces (the sandbox serves it).
+    office,
     manager_id: e.supervisorId === null ? null : String(e.supervisorId),
     hire_date: e.hireDate,
     termination_date: e.terminationDate,
