@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -8,6 +8,7 @@ import { type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemValidationPipe } from './common/errors/validation';
+import { JsonContentTypeGuard } from './common/http/json-content-type.guard';
 import { httpLoggerParams } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { ApplicationsModule } from './applications/applications.module';
@@ -53,6 +54,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_GUARD, useClass: JsonContentTypeGuard },
       ],
     };
   }

@@ -10,6 +10,9 @@ const field = (body: TokenBody, name: string): string | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string')
     throw new OAuthError('invalid_request', `${name} must be a string`);
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+  if (value.includes('\u0000'))
+    throw new OAuthError('invalid_request', `${name} must not contain NUL characters`);
   return value;
 };
 
@@ -21,10 +24,10 @@ function basicCredentials(authorization?: string): { id: string; secret: string 
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new OAuthError('invalid_client', 'client authentication failed');
   try {
-    return {
-      id: decodeURIComponent(decoded.slice(0, colon)),
-      secret: decodeURIComponent(decoded.slice(colon + 1)),
-    };
+    const id = decodeURIComponent(decoded.slice(0, colon));
+    const secret = decodeURIComponent(decoded.slice(colon + 1));
+    if (id.includes('\u0000') || secret.includes('\u0000')) throw new Error('NUL');
+    return { id, secret };
   } catch {
     throw new OAuthError('invalid_client', 'client authentication failed');
   }

@@ -9,18 +9,16 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsObject,
   IsString,
   IsUrl,
   Length,
   Matches,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional-not-null';
 import { SCOPES } from '../../auth/scopes';
 import { ConnectionSettingsDto } from '../../connections/dto/connection-settings.dto';
-
-const OptionalNotNull = (): PropertyDecorator =>
-  ValidateIf((_object, value) => value !== undefined);
 
 /** Fields both create and update accept; name and scopes are declared by each of them. */
 export class ApplicationFieldsDto {
@@ -44,6 +42,7 @@ export class ApplicationFieldsDto {
   required_attributes?: string[];
 
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConnectionSettingsDto)
   default_settings?: ConnectionSettingsDto;

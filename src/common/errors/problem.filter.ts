@@ -101,6 +101,19 @@ function classifyHttpException(exception: HttpException, request: Request): Clas
   return { code, detail: Array.isArray(message) ? message.join('; ') : String(message) };
 }
 
+/**
+ * The router could not percent-decode a path parameter (`/v1/connections/%zz`). No id can be
+ * spelled that way, so it answers like any id that does not exist: 404, as documented.
+ */
+function isUndecodablePath(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string' &&
+    (error as { message: string }).message.startsWith('Failed to decode param')
+  );
+}
+
 function classifyBodyParserError(error: BodyParserError): Classified | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
@@ -132,11 +145,13 @@ export class ProblemFilter implements ExceptionFilter {
     const classified =
       exception instanceof ProblemException
         ? { code: exception.code, detail: exception.detail, extras: exception.extras }
-        : exception instanceof HttpException
-          ? classifyHttpException(exception, request)
-          : isBodyParserError(exception)
-            ? classifyBodyParserError(exception)
-            : undefined;
+        : isUndecodablePath(exception)
+          ? { code: 'not_found' as const, detail: 'Nothing is found under that path.' }
+          : exception instanceof HttpException
+            ? classifyHttpException(exception, request)
+            : isBodyParserError(exception)
+              ? classifyBodyParserError(exception)
+              : undefined;
 
     const requestId = request.id === undefined ? undefined : String(request.id);
     const problem = classified

@@ -47,6 +47,18 @@ export class ProblemValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only inputs validated into DTOs; a route taking a raw body (the OAuth token endpoint)
+    // answers in its own error format and checks its fields itself.
+    const validated =
+      (metadata.type === 'body' || metadata.type === 'query') &&
+      metadata.metatype !== undefined &&
+      metadata.metatype !== Object;
+    const unsafe = validated ? unsafeInput(value, LOCATIONS[metadata.type]) : undefined;
+    if (unsafe) {
+      throw new ProblemException('validation_failed', `1 invalid field: ${unsafe.field}`, {
+        errors: [unsafe],
+      });
+    }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
@@ -59,4 +71,43 @@ export class ProblemValidationPipe extends ValidationPipe {
       );
     }
   }
+}
+
+/** Deeper input is refused before anything recurses into it (a stack overflow is a 500). */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * The first input the database or the validators cannot take safely: nesting deeper than
+ * MAX_INPUT_DEPTH, or a NUL character in a string (PostgreSQL text and jsonb refuse it, so it
+ * would surface as a 500). Walks iteratively, so the check itself cannot overflow the stack.
+ */
+export function unsafeInput(value: unknown, location: FieldError['in']): FieldError | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [
+    { value, path: '', depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const { value: current, path, depth } = stack.pop()!;
+    const field = path || (location === 'query' ? 'query' : 'body');
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) {
+        return { in: location, field, message: `${field} must not contain NUL characters` };
+      }
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      return {
+        in: location,
+        field,
+        message: `${field} is nested deeper than ${MAX_INPUT_DEPTH} levels`,
+      };
+    }
+    for (const [key, child] of Object.entries(current)) {
+      if (key.includes('\u0000')) {
+        return { in: location, field, message: `${field} has a key with a NUL character` };
+      }
+      stack.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }

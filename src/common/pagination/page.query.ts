@@ -1,10 +1,10 @@
-import { Type } from 'class-transformer';
+import { ToInteger } from '../validation/query-values';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /** `limit` (1-500, default 100; over 500 is a 400, never a silent clamp) and an opaque `cursor`. */
 export class PageQuery {
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(500)

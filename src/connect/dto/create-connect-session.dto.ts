@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsInt,
-  IsOptional,
+  IsObject,
   IsString,
   IsUrl,
   IsUUID,
@@ -10,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional-not-null';
 import { ConnectionSettingsDto } from '../../connections/dto/connection-settings.dto';
 
 export const DEFAULT_LINK_LIFETIME_SECONDS = 7 * 24 * 3600;
@@ -17,34 +18,35 @@ export const MAX_LINK_LIFETIME_SECONDS = 30 * 24 * 3600;
 
 export class CreateConnectSessionDto {
   /** The application's own id for this customer (required unless connection_id is given). */
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   customer_ref?: string;
 
   /** Re-enter credentials for an existing connection instead of creating one. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   connection_id?: string;
 
   /** Settings for a new connection (ignored when re-entering credentials). */
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConnectionSettingsDto)
   settings?: ConnectionSettingsDto;
 
   /** Where the page sends the admin after success: https, and registered on the application. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false })
   redirect_url?: string;
 
   /** Handed back on redirect, for the application's own CSRF check. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 500)
   state?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(300)
   @Max(MAX_LINK_LIFETIME_SECONDS)

@@ -10,7 +10,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
+  IsObject,
   IsString,
   Length,
   Max,
@@ -19,6 +19,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional-not-null';
 import { parseSchedule } from '../schedule';
 
 export const EMPLOYEE_STATUSES = ['active', 'inactive', 'onboarding', 'leave'] as const;
@@ -107,32 +108,33 @@ export class AttributeRuleDto {
 }
 
 export class SyncScopeDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @IsIn(EMPLOYEE_STATUSES, { each: true })
   statuses?: (typeof EMPLOYEE_STATUSES)[number][];
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @IsIn(EMPLOYMENT_TYPES, { each: true })
   employment_types?: (typeof EMPLOYMENT_TYPES)[number][];
 
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => AttributeRuleDto)
   attribute_rule?: AttributeRuleDto;
 }
 
 export class AbsenceWindowDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(3660)
   days_back?: number;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(3660)
@@ -140,25 +142,27 @@ export class AbsenceWindowDto {
 }
 
 export class ConnectionSettingsDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsSchedule()
   schedule?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SyncScopeDto)
   scope?: SyncScopeDto;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsFieldMapping()
   field_mapping?: Record<string, string>;
 
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => AbsenceWindowDto)
   absences?: AbsenceWindowDto;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @IsIn(SYNC_RESOURCES, { each: true })
@@ -166,13 +170,13 @@ export class ConnectionSettingsDto {
   resources?: (typeof SYNC_RESOURCES)[number][];
 
   /** A run that would delete more than this share of employees waits for confirmation. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   deletion_threshold?: number;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(PERSONIO_API_VERSIONS)
   personio_api_version?: (typeof PERSONIO_API_VERSIONS)[number];
 }

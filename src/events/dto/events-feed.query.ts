@@ -1,17 +1,17 @@
-import { Type } from 'class-transformer';
+import { ToInteger } from '../../common/validation/query-values';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class EventsFeedQuery {
   /** Events with a sequence greater than this (0: from the start). */
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   after: number = 0;
 
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(500)

@@ -1,9 +1,9 @@
+import { IsDateTime } from '../../common/validation/query-values';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDateString,
   IsEmail,
   IsIn,
   IsOptional,
@@ -17,7 +17,7 @@ import { IsCalendarDay } from './is-calendar-day';
 export class RecordListQuery extends PageQuery {
   /** Records whose served data (or deletion) changed after this instant. */
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsDateTime()
   updated_since?: string;
 
   @IsOptional()

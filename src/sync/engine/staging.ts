@@ -4,7 +4,7 @@
  * outside any transaction (a failed run simply deletes them) and read back in remote-id order.
  */
 import type { EntityManager } from 'typeorm';
-import type { GatewayResource } from '../../hris/gateway-id';
+import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
 import type { ChangeSink, StagedRecord } from './read-phase';
 import type { RecordData } from './resource-specs';
 
@@ -16,6 +16,7 @@ export class StagingSink implements ChangeSink {
   constructor(
     private readonly manager: EntityManager,
     private readonly runId: string,
+    private readonly connectionId: string,
   ) {}
 
   async stage(record: StagedRecord): Promise<void> {
@@ -28,16 +29,17 @@ export class StagingSink implements ChangeSink {
     const rows = this.buffer.map((r) => ({
       resource: r.resource,
       remote_id: r.remoteId,
+      id: gatewayId(this.connectionId, r.resource, r.remoteId),
       hash: r.hash,
       data: r.data,
       remote_data: r.remoteData ?? null,
     }));
     this.buffer = [];
     await this.manager.query(
-      `INSERT INTO sync_staging (run_id, resource, remote_id, hash, data, remote_data)
-       SELECT $1, r.resource, r.remote_id, r.hash, r.data, r.remote_data
+      `INSERT INTO sync_staging (run_id, resource, remote_id, id, hash, data, remote_data)
+       SELECT $1, r.resource, r.remote_id, r.id, r.hash, r.data, r.remote_data
        FROM jsonb_to_recordset($2::jsonb)
-         AS r(resource text, remote_id text, hash text, data jsonb, remote_data jsonb)`,
+         AS r(resource text, remote_id text, id uuid, hash text, data jsonb, remote_data jsonb)`,
       [this.runId, JSON.stringify(rows)],
     );
   }

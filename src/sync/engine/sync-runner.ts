@@ -98,7 +98,7 @@ export class SyncRunner {
         session,
         plan,
         indexes,
-        new StagingSink(this.dataSource.manager, run.id),
+        new StagingSink(this.dataSource.manager, run.id, run.connectionId),
         {
           onPage: async (resource, records) => {
             if (control.cancelled) {

@@ -17,6 +17,10 @@ export class SyncStagingEntity {
   @PrimaryColumn({ name: 'remote_id', type: 'text' })
   remoteId!: string;
 
+  /** The record's gateway id (derived; see src/hris/gateway-id.ts). */
+  @Column({ type: 'uuid' })
+  id!: string;
+
   @Column({ type: 'text' })
   hash!: string;
 

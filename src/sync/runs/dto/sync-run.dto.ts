@@ -1,26 +1,27 @@
+import { IsDateTime } from '../../../common/validation/query-values';
 import { Type } from 'class-transformer';
 import {
-  IsDateString,
   IsEmail,
   IsIn,
-  IsOptional,
+  IsObject,
   IsString,
   IsUUID,
   Length,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { OptionalNotNull } from '../../../common/validation/optional-not-null';
 import { PageQuery } from '../../../common/pagination/page.query';
 import { SYNC_RUN_STATUSES, SYNC_TRIGGERS } from '../sync-run.entity';
 
 /** Who asked for a run, as the application names its user (shown in the run history). */
 export class SyncActorInput {
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsEmail()
   @MaxLength(320)
   email?: string;
@@ -28,43 +29,45 @@ export class SyncActorInput {
 
 export class CreateSyncRunDto {
   /** Required unless the token is bound to a connection. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   connection_id?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SyncActorInput)
   actor?: SyncActorInput;
 }
 
 export class ConfirmSyncRunDto {
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SyncActorInput)
   actor?: SyncActorInput;
 }
 
 export class ListSyncRunsQuery extends PageQuery {
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   connection_id?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SYNC_RUN_STATUSES)
   status?: (typeof SYNC_RUN_STATUSES)[number];
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SYNC_TRIGGERS)
   trigger?: (typeof SYNC_TRIGGERS)[number];
 
   /** Runs queued at or after this instant. */
-  @IsOptional()
-  @IsDateString({ strict: true })
+  @OptionalNotNull()
+  @IsDateTime()
   since?: string;
 
   /** Runs queued before this instant. */
-  @IsOptional()
-  @IsDateString({ strict: true })
+  @OptionalNotNull()
+  @IsDateTime()
   until?: string;
 }
