@@ -6,7 +6,7 @@ import {
   TokenConnection,
 } from '../auth/access-token.guard';
 import { AbsenceListQuery, GetRecordQuery, RecordListQuery } from './dto/hris.query';
-import { HrisReader, recordNotFound, type Page } from './hris-reader';
+import { HrisReader, type Page } from './hris-reader';
 import { absenceFilters, commonFilters, readOptions } from './list-filters';
 
 @Controller('v1/hris')
@@ -33,11 +33,9 @@ export class AbsencesController {
     @Param('id') id: string,
     @Query() query: GetRecordQuery,
   ): Promise<Record<string, unknown>> {
-    const found = await this.reader.get('absences', connectionId, id, {
+    return this.reader.getOrThrow('absences', connectionId, id, 'absence', {
       includeRemoteData: query.include === 'remote_data',
     });
-    if (!found) throw recordNotFound('absence');
-    return found;
   }
 
   @Get('absence-types')

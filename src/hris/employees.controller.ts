@@ -65,10 +65,8 @@ export class EmployeesController {
     @Param('id') id: string,
     @Query() query: GetRecordQuery,
   ): Promise<Record<string, unknown>> {
-    const found = await this.reader.get('employees', connectionId, id, {
+    return this.reader.getOrThrow('employees', connectionId, id, 'employee', {
       includeRemoteData: query.include === 'remote_data',
     });
-    if (!found) throw recordNotFound('employee');
-    return found;
   }
 }

@@ -87,6 +87,19 @@ export class HrisReader {
     };
   }
 
+  /** `get`, or the 404 a missing id (or another connection's) answers. */
+  async getOrThrow(
+    resource: GatewayResource,
+    connectionId: string,
+    id: string,
+    what: string,
+    options: ReadOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const found = await this.get(resource, connectionId, id, options);
+    if (!found) throw recordNotFound(what);
+    return found;
+  }
+
   /** A record of this connection, deleted ones included; another connection's id is missing. */
   async get(
     resource: GatewayResource,

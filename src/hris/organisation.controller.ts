@@ -34,11 +34,9 @@ export class OrganisationController {
     @Param('id') id: string,
     @Query() query: GetRecordQuery,
   ): Promise<Record<string, unknown>> {
-    const found = await this.reader.get('teams', connectionId, id, {
+    return this.reader.getOrThrow('teams', connectionId, id, 'team', {
       includeRemoteData: query.include === 'remote_data',
     });
-    if (!found) throw recordNotFound('team');
-    return found;
   }
 
   /** Live employees of a team or department (by their team or department). */
