@@ -73,6 +73,9 @@ export class ProblemValidationPipe extends ValidationPipe {
   }
 }
 
+const OBJECT_MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Deeper input is refused before anything recurses into it (a stack overflow is a 500). */
 export const MAX_INPUT_DEPTH = 32;
 
@@ -92,6 +95,10 @@ export function unsafeInput(value: unknown, location: FieldError['in']): FieldEr
       if (current.includes('\u0000')) {
         return { in: location, field, message: `${field} must not contain NUL characters` };
       }
+      // A lone surrogate is not Unicode text: PostgreSQL refuses it in jsonb.
+      if (LONE_SURROGATE.test(current)) {
+        return { in: location, field, message: `${field} must be well-formed Unicode text` };
+      }
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
@@ -102,9 +109,15 @@ export function unsafeInput(value: unknown, location: FieldError['in']): FieldEr
         message: `${field} is nested deeper than ${MAX_INPUT_DEPTH} levels`,
       };
     }
-    for (const [key, child] of Object.entries(current)) {
+    for (const key of Object.keys(current)) {
+      const child = (current as Record<string, unknown>)[key];
       if (key.includes('\u0000')) {
         return { in: location, field, message: `${field} has a key with a NUL character` };
+      }
+      // class-transformer never copies these, so the whitelist would not see (or refuse) them.
+      if (OBJECT_MACHINERY.has(key)) {
+        const named = path ? `${path}.${key}` : key;
+        return { in: location, field: named, message: `property ${named} should not exist` };
       }
       stack.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
     }

@@ -5,6 +5,7 @@
  */
 import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { isCalendarDay } from '../../sync/calendar-day';
 
 /** `"42"` becomes 42; anything but plain digits stays as it was (and fails `@IsInt()`). */
 export const ToInteger = (): PropertyDecorator =>
@@ -12,10 +13,14 @@ export const ToInteger = (): PropertyDecorator =>
     typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value,
   );
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+const RFC3339 =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
 
+/** Date.parse rolls 2026-02-30 over to March: the day itself must exist. */
 export function isDateTime(value: unknown): boolean {
-  return typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string') return false;
+  const day = RFC3339.exec(value)?.[1];
+  return day !== undefined && isCalendarDay(day) && !Number.isNaN(Date.parse(value));
 }
 
 /** An RFC 3339 date-time with its zone (`2026-11-22T04:00:00Z`), as the contract's date-time. */
