@@ -123,7 +123,7 @@ export class SyncEngine1795312811458 implements MigrationInterface {
     );
     // UNLOGGED on purpose (hand edit): staging is disposable and must not cost WAL or replicas.
     await queryRunner.query(
-      'CREATE UNLOGGED TABLE "sync_staging" ("run_id" uuid NOT NULL, "resource" text NOT NULL, "remote_id" text NOT NULL, "id" uuid NOT NULL, "hash" text NOT NULL, "data" jsonb NOT NULL, "remote_data" jsonb, CONSTRAINT "PK_4ef1607fc249c5af08a4672f26a" PRIMARY KEY ("run_id", "resource", "remote_id"))',
+      'CREATE UNLOGGED TABLE "sync_staging" ("run_id" uuid NOT NULL, "resource" text NOT NULL, "remote_id" text NOT NULL, "id" uuid NOT NULL, "hash" text NOT NULL, "data" jsonb NOT NULL, "remote_data" jsonb, "columns" jsonb NOT NULL, CONSTRAINT "PK_4ef1607fc249c5af08a4672f26a" PRIMARY KEY ("run_id", "resource", "remote_id"))',
     );
     await queryRunner.query(
       'ALTER TABLE "connections" ADD "next_sync_at" TIMESTAMP(3) WITH TIME ZONE',

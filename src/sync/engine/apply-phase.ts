@@ -12,7 +12,7 @@ import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
 import { servedObject } from '../../hris/served-object';
 import type { ResourceCounts } from '../runs/sync-run.entity';
 import { changesBetween } from '../diff';
-import { RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
+import { columnValues, RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
 import { stagedBatches, type StagedRow } from './staging';
 
 const BATCH = 500;
@@ -72,6 +72,7 @@ export async function applyChanges(
 async function upsertStaged(input: ApplyInput, spec: ResourceSpec): Promise<ResourceCounts> {
   const { manager, connection, now } = input;
   const counts = emptyCounts();
+  counts.created += await insertNewInSql(input, spec);
   for await (const batch of stagedBatches(manager, input.runId, spec.resource, BATCH)) {
     const stored = new Map(
       (
@@ -148,12 +149,6 @@ function columnList(spec: ResourceSpec): { names: string; values: string; types:
   };
 }
 
-function withColumns(spec: ResourceSpec, data: RecordData): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const column of spec.columns) out[column.name] = column.value(data);
-  return out;
-}
-
 async function insertRows(input: ApplyInput, spec: ResourceSpec, rows: StagedRow[]): Promise<void> {
   if (rows.length === 0) return;
   const { connection, now } = input;
@@ -164,7 +159,7 @@ async function insertRows(input: ApplyInput, spec: ResourceSpec, rows: StagedRow
     hash: row.hash,
     data: row.data,
     remote_data: row.remote_data,
-    ...withColumns(spec, row.data),
+    ...columnValues(spec, row.data),
   }));
   await input.manager.query(
     `INSERT INTO ${spec.table}
@@ -189,7 +184,7 @@ async function updateRows(
     data: row.data,
     remote_data: row.remote_data,
     touch: row.touch,
-    ...withColumns(spec, row.data),
+    ...columnValues(spec, row.data),
   }));
   await input.manager.query(
     `UPDATE ${spec.table} AS t
@@ -236,4 +231,64 @@ async function markDeleted(
     await input.events.appendMany(manager, connection, events, now);
   }
   return total;
+}
+
+/**
+ * Records the table has never seen, in one statement per resource: inserted straight from the
+ * staging table (the gateway id and typed columns were computed when staged), announced with
+ * consecutive sequences, and taken out of staging so the per-record path below sees only
+ * updates and restores. A large first sync or a widened scope is then one INSERT ... SELECT,
+ * not thousands of rows through Node.
+ */
+async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<number> {
+  const { manager, connection, now, runId } = input;
+  const names = spec.columns.map((c) => c.name);
+  const values = spec.columns.map((c) => `(s.columns->>'${c.name}')::${c.type}`);
+  const inserted = `
+    ins AS (
+      INSERT INTO ${spec.table}
+        (id, connection_id, remote_id, hash, data, remote_data, created_at, updated_at, ${names.join(', ')})
+      SELECT s.id, $1, s.remote_id, s.hash, s.data, s.remote_data, $2, $2, ${values.join(', ')}
+      FROM sync_staging s
+      WHERE s.run_id = $3 AND s.resource = $4
+        AND NOT EXISTS (
+          SELECT 1 FROM ${spec.table} t WHERE t.connection_id = $1 AND t.remote_id = s.remote_id)
+      RETURNING id, remote_id, data),
+    gone AS (
+      DELETE FROM sync_staging s USING ins
+      WHERE s.run_id = $3 AND s.resource = $4 AND s.remote_id = ins.remote_id)`;
+  const params = [connection.id, now, runId, spec.resource];
+  if (input.baseline || !spec.events) {
+    const [row] = await manager.query<Array<{ n: number }>>(
+      `WITH ${inserted} SELECT count(*)::int AS n FROM ins`,
+      params,
+    );
+    return row?.n ?? 0;
+  }
+  // Sequences as EventsWriter assigns them: the connection row's counter, moved by the count.
+  const [row] = await manager.query<Array<{ n: number }>>(
+    `WITH ${inserted},
+       seq AS (
+         UPDATE connections SET last_event_sequence = last_event_sequence + (SELECT count(*) FROM ins)
+         WHERE id = $1 RETURNING last_event_sequence AS last),
+       announced AS (
+         INSERT INTO events (application_id, connection_id, customer_ref, sequence, type, occurred_at, data)
+         SELECT $5, $1, $6,
+                (SELECT last FROM seq) - (SELECT count(*) FROM ins)
+                  + row_number() OVER (ORDER BY ins.remote_id),
+                $7, $2,
+                jsonb_build_object('object',
+                  jsonb_build_object('id', ins.id) || ins.data || jsonb_build_object(
+                    'created_at', $8::text, 'updated_at', $8::text, 'remote_deleted_at', NULL))
+         FROM ins)
+     SELECT count(*)::int AS n FROM ins`,
+    [
+      ...params,
+      connection.applicationId,
+      connection.customerRef,
+      spec.events.created,
+      now.toISOString(),
+    ],
+  );
+  return row?.n ?? 0;
 }

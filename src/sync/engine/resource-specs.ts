@@ -174,3 +174,10 @@ export function absenceData(connectionId: string, a: UnifiedAbsence): RecordData
 export function absenceTypeData(t: UnifiedAbsenceType): RecordData {
   return { remote_id: t.remote_id, name: t.name, category: t.category, unit: t.unit };
 }
+
+/** A record's typed column values, as its table stores them beside `data`. */
+export function columnValues(spec: ResourceSpec, data: RecordData): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const column of spec.columns) out[column.name] = column.value(data);
+  return out;
+}

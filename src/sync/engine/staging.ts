@@ -6,7 +6,7 @@
 import type { EntityManager } from 'typeorm';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
 import type { ChangeSink, StagedRecord } from './read-phase';
-import type { RecordData } from './resource-specs';
+import { columnValues, RESOURCE_SPECS, type RecordData } from './resource-specs';
 
 const FLUSH_AT = 500;
 
@@ -30,16 +30,17 @@ export class StagingSink implements ChangeSink {
       resource: r.resource,
       remote_id: r.remoteId,
       id: gatewayId(this.connectionId, r.resource, r.remoteId),
+      columns: columnValues(RESOURCE_SPECS[r.resource], r.data),
       hash: r.hash,
       data: r.data,
       remote_data: r.remoteData ?? null,
     }));
     this.buffer = [];
     await this.manager.query(
-      `INSERT INTO sync_staging (run_id, resource, remote_id, id, hash, data, remote_data)
-       SELECT $1, r.resource, r.remote_id, r.id, r.hash, r.data, r.remote_data
-       FROM jsonb_to_recordset($2::jsonb)
-         AS r(resource text, remote_id text, id uuid, hash text, data jsonb, remote_data jsonb)`,
+      `INSERT INTO sync_staging (run_id, resource, remote_id, id, hash, data, remote_data, columns)
+       SELECT $1, r.resource, r.remote_id, r.id, r.hash, r.data, r.remote_data, r.columns
+       FROM jsonb_to_recordset($2::jsonb) AS r(resource text, remote_id text, id uuid,
+         hash text, data jsonb, remote_data jsonb, columns jsonb)`,
       [this.runId, JSON.stringify(rows)],
     );
   }

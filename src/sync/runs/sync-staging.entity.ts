@@ -30,4 +30,8 @@ export class SyncStagingEntity {
 
   @Column({ name: 'remote_data', type: 'jsonb', nullable: true })
   remoteData!: unknown;
+
+  /** The table's typed columns (status, email_lower, manager_id ...), computed once in the read. */
+  @Column({ type: 'jsonb' })
+  columns!: Record<string, string | null>;
 }
