@@ -10,8 +10,15 @@ import { columnValues, RESOURCE_SPECS, type RecordData } from './resource-specs'
 
 const FLUSH_AT = 500;
 
+/**
+ * Writes overlap the read: a full batch goes to PostgreSQL while the next pages are fetched,
+ * with at most one insert in flight (memory stays bounded by two batches). The read waits only
+ * when a second batch is ready before the first is stored, and at the end (`flush`).
+ */
 export class StagingSink implements ChangeSink {
   private buffer: StagedRecord[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: Error | undefined = undefined;
 
   constructor(
     private readonly manager: EntityManager,
@@ -21,12 +28,34 @@ export class StagingSink implements ChangeSink {
 
   async stage(record: StagedRecord): Promise<void> {
     this.buffer.push(record);
-    if (this.buffer.length >= FLUSH_AT) await this.flush();
+    if (this.buffer.length >= FLUSH_AT) await this.send();
   }
 
+  /** Everything staged is stored once this resolves (or the first failed insert is thrown). */
   async flush(): Promise<void> {
+    await this.send();
+    await this.inFlight;
+    this.throwIfFailed();
+  }
+
+  private async send(): Promise<void> {
+    await this.inFlight;
+    this.throwIfFailed();
     if (this.buffer.length === 0) return;
-    const rows = this.buffer.map((r) => ({
+    const batch = this.buffer;
+    this.buffer = [];
+    // Caught here and rethrown by the next call: an unawaited rejection would crash the process.
+    this.inFlight = this.insert(batch).catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async insert(batch: StagedRecord[]): Promise<void> {
+    const rows = batch.map((r) => ({
       resource: r.resource,
       remote_id: r.remoteId,
       id: gatewayId(this.connectionId, r.resource, r.remoteId),
@@ -35,7 +64,6 @@ export class StagingSink implements ChangeSink {
       data: r.data,
       remote_data: r.remoteData ?? null,
     }));
-    this.buffer = [];
     await this.manager.query(
       `INSERT INTO sync_staging (run_id, resource, remote_id, id, hash, data, remote_data, columns)
        SELECT $1, r.resource, r.remote_id, r.id, r.hash, r.data, r.remote_data, r.columns
