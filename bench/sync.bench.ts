@@ -1,0 +1,1009 @@
+/**
+ * The sync engine's costs against the Personio sandbox (limits off, loopback only):
+ * (1) the connector's read alone of everything a sync reads (employees, org units, absence
+ * types, absences in the default -14/+180 day window) for 10,000 employees and ~50,000 absences;
+ * (2) the initial sync of the same company through an in-process gateway, as a ratio to (1)
+ * (target at most 1.5x); (3) a no-change re-sync (target at most 1.1x) with proof that it wrote
+ * no data (PostgreSQL's tuple counters and row versions of the data tables, the event sequence);
+ * (4) a re-sync after 1% of the employees changed; (5) the peak RSS of a gateway process
+ * (`node dist/src/main.js`, like `npm start`) during the initial sync of 100,000 employees
+ * (target under 400 MB). The sandbox runs in a worker thread of this process: its company is
+ * neither in the gateway's heap nor, for (5), in the gateway process. Phases come from the run's
+ * own progress record (`progress.resource`, written at most once a second and at "applying").
+ * Every wait is bounded; the benchmark stops by itself (about 17 minutes on 2 cores).
+ * SYNC_BENCH_EMPLOYEES (0 skips (1)-(4)) and SYNC_BENCH_LARGE_EMPLOYEES (a comma list, empty
+ * skips (5)) change the sizes for a quicker look; recorded figures use the defaults.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { Client } from 'pg';
+import type { DateWindow } from '../connectors/connector';
+import { PersonioConnector } from '../connectors/personio/personio.connector';
+import { SCOPES } from '../src/auth/scopes';
+import { startGateway } from '../src/bootstrap';
+import { createRootLogger } from '../src/common/logging/logger';
+import { projectRoot } from '../src/common/project-root';
+import { loadConfig } from '../src/config/app-config';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { absenceWindow } from '../src/sync/absence-window';
+import { type Benchmark, type BenchResult } from './benchmark';
+
+/** Head count of the measured company. */
+const EMPLOYEES = Number(process.env.SYNC_BENCH_EMPLOYEES ?? 10_000);
+/**
+ * The generator spreads absences over a year either side of today; about 31% of them overlap the
+ * default -14/+180 day window, so 16 per person gives ~50,000 in the window the sync reads.
+ */
+const ABSENCES_PER_EMPLOYEE = 16;
+/** Companies synced by a gateway process for its memory: a smaller one shows the trend. */
+const LARGE_SIZES = (process.env.SYNC_BENCH_LARGE_EMPLOYEES ?? '20000,100000')
+  .split(',')
+  .filter(Boolean)
+  .map(Number);
+/** About one in three overlaps the window: ~0.3 absences per person read (v2: one request each). */
+const LARGE_ABSENCES_PER_EMPLOYEE = 1;
+const LARGE_RUN_TIMEOUT_MS = 12 * 60_000;
+const CHANGED = EMPLOYEES / 100;
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef-sync';
+const VAULT_KEYS = `bench1:${Buffer.alloc(32, 7).toString('base64')}`;
+const RUN_TIMEOUT_MS = 10 * 60_000;
+/** A backend flushes its table counters when idle, at the latest ~10 s after its last change. */
+const STATS_FLUSH_MS = 12_000;
+/** Tables a sync writes data to (sync_runs and connections are the run's own bookkeeping). */
+const DATA_TABLES = [
+  'employees',
+  'teams',
+  'positions',
+  'reporting_lines',
+  'absence_types',
+  'absences',
+  'events',
+  'sync_staging',
+] as const;
+
+// ---------------------------------------------------------------- helpers
+
+const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const seconds = (ms: number): number => round(ms / 1000, 2);
+const mib = (kib: number): number => round(kib / 1024, 1);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const elapsedSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** utime + stime of a process or thread, in ms, from a /proc stat file; 0 once it is gone. */
+function cpuMsOf(statFile: string, withChildren = false): number {
+  try {
+    const stat = readFileSync(statFile, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = withChildren ? [11, 12, 13, 14] : [11, 12];
+    return ticks.reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of this process's main thread: where the in-process gateway (and the read alone) run. */
+const mainThreadCpuMs = (): number => cpuMsOf(`/proc/self/task/${process.pid}/stat`);
+
+/** CPU of one PostgreSQL cluster: its postmaster (with reaped backends) and live backends. */
+function postgresCpuMs(postmasterPid: number): number {
+  let total = cpuMsOf(`/proc/${postmasterPid}/stat`, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmasterPid) total += cpuMsOf(`/proc/${entry}/stat`);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+function loadAverage(): string {
+  return loadavg()[0]!.toFixed(1);
+}
+
+function log(message: string): void {
+  process.stdout.write(`  [sync] ${message}\n`);
+}
+
+// ---------------------------------------------------------------- sandbox in a worker thread
+
+interface SandboxHandle {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  employees: number;
+  absences: number;
+  /** Sets `attributes` on each employee (sandbox control API, in the sandbox's thread). */
+  update(ids: readonly string[], attributes: Record<string, string>): Promise<number>;
+  close(): Promise<void>;
+}
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { startSandbox } = require(workerData.sandboxPath);
+startSandbox(workerData.config).then((sb) => {
+  const c = sb.credentials[0];
+  parentPort.postMessage({
+    type: 'ready', url: sb.url, clientId: c.clientId, clientSecret: c.clientSecret,
+    employees: sb.state.store.employees().length, absences: sb.state.store.absences().length,
+  });
+  parentPort.on('message', (m) => {
+    if (m.cmd === 'update') {
+      m.ids.forEach((id, i) => {
+        const attributes = {};
+        for (const [k, v] of Object.entries(m.attributes)) attributes[k] = v + ' ' + i;
+        sb.control.updateEmployee(Number(id), attributes);
+      });
+      parentPort.postMessage({ type: 'updated', count: m.ids.length });
+    } else if (m.cmd === 'close') {
+      sb.close().then(() => parentPort.postMessage({ type: 'closed' }));
+    }
+  });
+});
+`;
+
+function sandboxInWorker(config: {
+  employees: number;
+  absencesPerEmployee: number;
+}): Promise<SandboxHandle> {
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: {
+      // index.js under dist/, index.ts when run through a TypeScript loader (inherited execArgv).
+      sandboxPath: require.resolve('../connectors/personio/sandbox'),
+      config: { seed: 42, rateLimits: false, ...config },
+    },
+  });
+  const next = (type: string): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>): void => {
+        if (m.type !== type) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(m);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  return next('ready').then((m) => ({
+    url: m.url as string,
+    clientId: m.clientId as string,
+    clientSecret: m.clientSecret as string,
+    employees: m.employees as number,
+    absences: m.absences as number,
+    update: async (ids, attributes) => {
+      const done = next('updated');
+      worker.postMessage({ cmd: 'update', ids, attributes });
+      return (await done).count as number;
+    },
+    close: async () => {
+      const closed = next('closed');
+      worker.postMessage({ cmd: 'close' });
+      await closed;
+      await worker.terminate();
+    },
+  }));
+}
+
+// ---------------------------------------------------------------- (1) the read alone
+
+interface ReadAlone {
+  ms: number;
+  apiVersion: string;
+  phasesMs: Record<string, number>;
+  records: Record<string, number>;
+  requests: number;
+}
+
+/** Everything a sync of the default settings reads, through a session opened like a run opens it. */
+async function readAlone(sb: SandboxHandle, window: DateWindow): Promise<ReadAlone> {
+  // The gateway's sync connector with PERSONIO_PACING=off (src/providers/providers.module.ts).
+  const connector = new PersonioConnector({
+    baseUrl: sb.url,
+    appId: 'HRIS_GATEWAY',
+    rateLimits: false,
+  });
+  try {
+    const started = process.hrtime.bigint();
+    const session = connector.session(
+      { clientId: sb.clientId, clientSecret: sb.clientSecret },
+      { apiVersion: 'auto' },
+    );
+    const apiVersion = await session.apiVersion();
+    const phasesMs: Record<string, number> = {};
+    const records: Record<string, number> = {};
+    const readPhase = async (name: string, pages: AsyncIterable<unknown[]>): Promise<void> => {
+      const t = process.hrtime.bigint();
+      let n = 0;
+      for await (const page of pages) n += page.length;
+      phasesMs[name] = elapsedSince(t);
+      records[name] = n;
+    };
+    await readPhase('employees', session.employees());
+    await readPhase('teams', session.orgUnits());
+    await readPhase('absence_types', session.absenceTypes());
+    await readPhase('absences', session.absences(window));
+    return {
+      ms: elapsedSince(started),
+      apiVersion,
+      phasesMs,
+      records,
+      requests: session.stats().requests,
+    };
+  } finally {
+    await connector.close();
+  }
+}
+
+// ---------------------------------------------------------------- gateway API and database
+
+interface Connected {
+  connectionId: string;
+  token: string;
+  /** When the connect page answered "connected" (it has queued the first run). */
+  connectedAt: bigint;
+}
+
+async function jsonOf(
+  res: Response,
+  status: number,
+  what: string,
+): Promise<Record<string, unknown>> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** An application, its token and a connection made through the real connect page. */
+async function connectThroughPage(
+  baseUrl: string,
+  sb: Pick<SandboxHandle, 'clientId' | 'clientSecret'>,
+): Promise<Connected> {
+  const json = { 'content-type': 'application/json' };
+  const app = await jsonOf(
+    await fetch(`${baseUrl}/v1/admin/applications`, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ name: 'Sync benchmark', scopes: [...SCOPES] }),
+    }),
+    201,
+    'create application',
+  );
+  const token = (
+    await jsonOf(
+      await fetch(`${baseUrl}/v1/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: app.client_id as string,
+          client_secret: app.client_secret as string,
+        }),
+      }),
+      200,
+      'token',
+    )
+  ).access_token as string;
+  const link = await jsonOf(
+    await fetch(`${baseUrl}/v1/connect/sessions`, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${token}` },
+      body: JSON.stringify({ customer_ref: 'sync-benchmark' }),
+    }),
+    201,
+    'connect session',
+  );
+  const page = await fetch(link.url as string);
+  const html = await page.text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (page.status !== 200 || !csrf) throw new Error(`connect page: ${page.status}`);
+  const submitted = await fetch(link.url as string, {
+    method: 'POST',
+    headers: { cookie, origin: new URL(baseUrl).origin },
+    body: new URLSearchParams({
+      csrf,
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+    }),
+  });
+  const answer = await submitted.text();
+  const connectedAt = process.hrtime.bigint();
+  if (submitted.status !== 200 || !/connected/i.test(answer)) {
+    throw new Error(`connect page answered ${submitted.status}: ${answer.slice(0, 300)}`);
+  }
+  return { connectionId: link.connection_id as string, token, connectedAt };
+}
+
+interface RunRow {
+  id: string;
+  status: string;
+  trigger: string;
+  duration_ms: number | null;
+  progress: { resource: string | null; pages: number; records: number } | null;
+  counts: Record<string, { created: number; updated: number; deleted: number; unchanged: number }>;
+  requests: { made: number } | null;
+  error: { code: string; message: string } | null;
+  warnings: string[] | null;
+}
+
+interface WatchedRun {
+  run: RunRow;
+  /** From `since` until the poll saw the run end. */
+  wallMs: number;
+  /** Milliseconds after `since` at which each progress.resource value was first seen. */
+  phases: Array<{ resource: string; atMs: number }>;
+  /** Milliseconds after `since` at which the run was first seen running. */
+  startedAtMs: number | null;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'needs_confirmation']);
+
+async function latestRunId(db: Client, connectionId: string): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM sync_runs WHERE connection_id = $1 ORDER BY queued_at DESC LIMIT 1`,
+    [connectionId],
+  );
+  if (!rows[0]) throw new Error(`no run for connection ${connectionId}`);
+  return rows[0].id;
+}
+
+/** Polls the run's row every 100 ms until it ends (bounded), noting each phase change. */
+async function watchRun(
+  db: Client,
+  runId: string,
+  since: bigint,
+  timeoutMs: number,
+  onPoll?: (phase: string | null) => void,
+  onTimeout: 'throw' | 'return' = 'throw',
+): Promise<WatchedRun> {
+  const phases: WatchedRun['phases'] = [];
+  let startedAtMs: number | null = null;
+  for (;;) {
+    const { rows } = await db.query<RunRow>(
+      `SELECT id, status, trigger, progress, counts, requests, error, warnings,
+              (extract(epoch FROM finished_at - started_at) * 1000)::int AS duration_ms
+       FROM sync_runs WHERE id = $1`,
+      [runId],
+    );
+    const run = rows[0];
+    if (!run) throw new Error(`run ${runId} is gone`);
+    const at = elapsedSince(since);
+    if (run.status !== 'queued' && startedAtMs === null) startedAtMs = at;
+    const resource = run.progress?.resource ?? null;
+    if (resource !== null && phases[phases.length - 1]?.resource !== resource) {
+      phases.push({ resource, atMs: at });
+    }
+    onPoll?.(run.status === 'running' ? (resource ?? 'starting') : run.status);
+    if (TERMINAL.has(run.status)) return { run, wallMs: at, phases, startedAtMs };
+    if (at > timeoutMs) {
+      if (onTimeout === 'return') return { run, wallMs: at, phases, startedAtMs };
+      throw new Error(
+        `run ${runId} still ${run.status} after ${seconds(timeoutMs)} s (${JSON.stringify(run.progress)})`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+async function startRun(baseUrl: string, token: string, connectionId: string): Promise<string> {
+  const run = await jsonOf(
+    await fetch(`${baseUrl}/v1/sync-runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ connection_id: connectionId }),
+    }),
+    202,
+    'start sync run',
+  );
+  return run.id as string;
+}
+
+function succeeded(watched: WatchedRun, what: string): RunRow {
+  const { run } = watched;
+  if (run.status !== 'succeeded') {
+    throw new Error(`${what}: run ${run.status} ${JSON.stringify(run.error)}`);
+  }
+  return run;
+}
+
+/** "employees 0.1 s, absences 21.3 s, applying 38.2 s, done 52.0 s" relative to run start. */
+function timeline(watched: WatchedRun): string {
+  const start = watched.startedAtMs ?? 0;
+  const marks = watched.phases.map((p) => `${p.resource} ${seconds(p.atMs - start)} s`);
+  return [...marks, `done ${seconds(watched.wallMs - start)} s`].join(', ');
+}
+
+function phaseSpan(watched: WatchedRun, resource: string): number | null {
+  const i = watched.phases.findIndex((p) => p.resource === resource);
+  if (i < 0) return null;
+  const end = watched.phases[i + 1]?.atMs ?? watched.wallMs;
+  return end - watched.phases[i]!.atMs;
+}
+
+type TupleCounts = Record<string, { ins: number; upd: number; del: number }>;
+
+async function tupleCounts(db: Client): Promise<TupleCounts> {
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await db.query<{ relname: string; ins: string; upd: string; del: string }>(
+    `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del
+     FROM pg_stat_user_tables WHERE relname = ANY($1::text[])`,
+    [[...DATA_TABLES]],
+  );
+  const out: TupleCounts = {};
+  for (const r of rows) out[r.relname] = { ins: +r.ins, upd: +r.upd, del: +r.del };
+  return out;
+}
+
+function tupleWrites(before: TupleCounts, after: TupleCounts): number {
+  let n = 0;
+  for (const table of DATA_TABLES) {
+    const a = after[table];
+    const b = before[table];
+    if (!a || !b) throw new Error(`no statistics for ${table}`);
+    n += a.ins - b.ins + (a.upd - b.upd) + (a.del - b.del);
+  }
+  return n;
+}
+
+/** Row versions of the connection's data created by a transaction at or after `xid`. */
+async function rowVersionsSince(db: Client, connectionId: string, xid: number): Promise<number> {
+  let n = 0;
+  for (const table of DATA_TABLES.filter((t) => t !== 'sync_staging')) {
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${table}
+       WHERE connection_id = $1 AND xmin::text::bigint >= $2`,
+      [connectionId, xid],
+    );
+    n += Number(rows[0]?.n ?? 0);
+  }
+  return n;
+}
+
+async function eventState(db: Client, connectionId: string): Promise<{ seq: number; n: number }> {
+  const { rows } = await db.query<{ seq: string; n: string }>(
+    `SELECT c.last_event_sequence AS seq,
+            (SELECT count(*) FROM events e WHERE e.connection_id = c.id) AS n
+     FROM connections c WHERE c.id = $1`,
+    [connectionId],
+  );
+  return { seq: Number(rows[0]?.seq ?? 0), n: Number(rows[0]?.n ?? 0) };
+}
+
+async function storedCount(db: Client, table: string, connectionId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${table} WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
+    [connectionId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+function totals(counts: RunRow['counts']): Record<'created' | 'updated' | 'deleted', number> {
+  const out = { created: 0, updated: 0, deleted: 0 };
+  for (const c of Object.values(counts ?? {})) {
+    out.created += c.created;
+    out.updated += c.updated;
+    out.deleted += c.deleted;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- infrastructure
+
+interface Postgres {
+  /** CPU the cluster has used so far (ms). */
+  cpuMs(): number;
+  /** URL of a database (created on first use). */
+  database(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function startPostgres(): Promise<Postgres> {
+  // /tmp is reachable by the `postgres` user when the bench runs as root; the checkout may not be.
+  const parent = mkdtempSync(join(tmpdir(), 'hris-bench-sync-pg-'));
+  chmodSync(parent, 0o755);
+  const server = new EmbeddedPostgres({
+    dataDir: join(parent, 'data'),
+    port: await freePort(),
+    database: 'postgres',
+    ephemeral: true,
+  });
+  const adminUrl = await server.start();
+  const postmaster = Number(
+    readFileSync(join(parent, 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  return {
+    cpuMs: () => postgresCpuMs(postmaster),
+    database: async (name) => {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+    stop: async () => {
+      await server.stop();
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+function gatewayEnv(
+  port: number,
+  databaseUrl: string,
+  dataDir: string,
+  sandboxUrl: string,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    VAULT_KEYS,
+    ADMIN_TOKEN,
+    PERSONIO_BASE_URL: sandboxUrl,
+    PERSONIO_PACING: 'off',
+    // The connect page and POST /v1/sync-runs nudge the scheduler, so runs start at once; a 100 ms
+    // tick would only add ten scheduler queries a second to what is measured.
+    SYNC_TICK_MS: '1000',
+  };
+}
+
+// ---------------------------------------------------------------- (1)-(4): 10,000 employees
+
+interface Cpu {
+  /** This process's main thread: the in-process gateway, or the read alone's connector. */
+  mainMs: number;
+  postgresMs: number;
+}
+
+async function withCpu<T>(pg: Postgres, work: () => Promise<T>): Promise<T & { cpu: Cpu }> {
+  const main = mainThreadCpuMs();
+  const postgres = pg.cpuMs();
+  const result = await work();
+  return {
+    ...result,
+    cpu: { mainMs: mainThreadCpuMs() - main, postgresMs: pg.cpuMs() - postgres },
+  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+type MeasuredRun = WatchedRun & { cpu: Cpu };
+
+async function tenThousand(pg: Postgres, dataDir: string): Promise<BenchResult[]> {
+  const generation = process.hrtime.bigint();
+  const sb = await sandboxInWorker({
+    employees: EMPLOYEES,
+    absencesPerEmployee: ABSENCES_PER_EMPLOYEE,
+  });
+  log(
+    `sandbox: ${fmt(sb.employees)} employees, ${fmt(sb.absences)} absences generated in ${seconds(elapsedSince(generation))} s`,
+  );
+  const window = absenceWindow({ days_back: 14, days_ahead: 180 }, new Date());
+  const warnings: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const entry = JSON.parse(line) as { level: number };
+        if (entry.level >= 40 && warnings.length < 20) warnings.push(line.slice(0, 300));
+      }
+      done();
+    },
+  });
+  const port = await freePort();
+  const databaseUrl = await pg.database('hris_bench_sync');
+  const gateway = await startGateway(
+    loadConfig({ ...gatewayEnv(port, databaseUrl, dataDir, sb.url), LOG_LEVEL: 'info' }),
+    { logger: createRootLogger('info', sink) },
+  );
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const load = loadAverage();
+  try {
+    // The read alone three times (the gateway idle, no connection yet for the first two), so
+    // the machine's noise shows; the ratios use the median.
+    const reads: Array<ReadAlone & { cpu: Cpu }> = [];
+    const readOnce = async (): Promise<void> => {
+      const read = await withCpu(pg, () => readAlone(sb, window));
+      reads.push(read);
+      log(
+        `read alone ${reads.length}: ${seconds(read.ms)} s, main thread ${seconds(read.cpu.mainMs)} s CPU, ${JSON.stringify(read.records)}`,
+      );
+    };
+    await readOnce();
+    await readOnce();
+
+    // (2) the initial sync: the connect page queues it (trigger "connect").
+    const initial: MeasuredRun = await withCpu(pg, async () => {
+      const connected = await connectThroughPage(gateway.url, sb);
+      const watched = await watchRun(
+        db,
+        await latestRunId(db, connected.connectionId),
+        connected.connectedAt,
+        RUN_TIMEOUT_MS,
+      );
+      return { ...watched, connected };
+    });
+    const { connected } = initial as MeasuredRun & { connected: Connected };
+    const initialRun = succeeded(initial, 'initial sync');
+    const { connectionId } = connected;
+    const stored = {
+      employees: await storedCount(db, 'employees', connectionId),
+      absences: await storedCount(db, 'absences', connectionId),
+    };
+    log(`initial: ${describeRun(initial)}; stored ${JSON.stringify(stored)}`);
+
+    const resync = async (): Promise<MeasuredRun> =>
+      withCpu(pg, async () =>
+        watchRun(
+          db,
+          await startRun(gateway.url, connected.token, connectionId),
+          process.hrtime.bigint(),
+          RUN_TIMEOUT_MS,
+        ),
+      );
+
+    // (3) no change, twice; the counters settle before and after the first, so the comparison
+    // sees every write any backend made.
+    await sleep(STATS_FLUSH_MS);
+    const statsBefore = await tupleCounts(db);
+    const eventsBefore = await eventState(db, connectionId);
+    const xid = Number(
+      (await db.query<{ x: string }>('SELECT txid_current() % 4294967296 AS x')).rows[0]!.x,
+    );
+    const noChange = [await resync()];
+    succeeded(noChange[0]!, 'no-change sync');
+    await sleep(STATS_FLUSH_MS);
+    const tuples = tupleWrites(statsBefore, await tupleCounts(db));
+    await readOnce();
+    noChange.push(await resync());
+    succeeded(noChange[1]!, 'second no-change sync');
+    const versions = await rowVersionsSince(db, connectionId, xid);
+    const eventsAfter = await eventState(db, connectionId);
+    for (const run of noChange) log(`no change: ${describeRun(run)}`);
+    log(
+      `no change: tuple writes ${tuples}, new row versions ${versions}, events ${JSON.stringify(eventsBefore)} -> ${JSON.stringify(eventsAfter)}`,
+    );
+
+    // (4) 1% of the people change (a new last name each), in the sandbox.
+    const { rows: picked } = await db.query<{ remote_id: string }>(
+      `SELECT remote_id FROM employees WHERE connection_id = $1 AND remote_deleted_at IS NULL
+       ORDER BY id LIMIT $2`,
+      [connectionId, CHANGED],
+    );
+    await sb.update(
+      picked.map((r) => r.remote_id),
+      { last_name: 'Benchmark' },
+    );
+    const changed = await resync();
+    const changedRun = succeeded(changed, '1% change sync');
+    const eventsAfterChange = await eventState(db, connectionId);
+    log(`1% change: ${describeRun(changed)}; counts ${JSON.stringify(totals(changedRun.counts))}`);
+    if (warnings.length > 0) log(`gateway warnings:\n    ${warnings.join('\n    ')}`);
+
+    const readMs = median(reads.map((r) => r.ms));
+    const first = reads[0]!;
+    const ratio = (ms: number): number => round(ms / readMs, 2);
+    const company = `${fmt(sb.employees)} employees, ${fmt(first.records.absences ?? 0)} absences in the -14/+180 day window (${fmt(sb.absences)} in the sandbox), Personio ${first.apiVersion} (settings default "auto"), sandbox limits off in a worker thread, PERSONIO_PACING=off, load average ${load} at start`;
+    const runMetrics = (w: MeasuredRun): BenchResult['metrics'] => [
+      { name: 'wall time (request to finished)', value: seconds(w.wallMs), unit: 's' },
+      { name: 'ratio to the read alone (median)', value: ratio(w.wallMs), unit: 'x' },
+      {
+        name: "run's duration_ms (started_at to finished_at)",
+        value: w.run.duration_ms ?? 0,
+        unit: 'ms',
+      },
+      { name: 'read phase (run start to "applying")', value: seconds(readPhaseMs(w)), unit: 's' },
+      {
+        name: 'apply phase ("applying" to finished)',
+        value: seconds(phaseSpan(w, 'applying') ?? 0),
+        unit: 's',
+      },
+      { name: 'gateway main-thread CPU', value: seconds(w.cpu.mainMs), unit: 's' },
+      { name: 'PostgreSQL CPU', value: seconds(w.cpu.postgresMs), unit: 's' },
+      { name: 'requests to Personio', value: w.run.requests?.made ?? 0, unit: '' },
+    ];
+    const noChangeMs = median(noChange.map((r) => r.wallMs));
+    return [
+      {
+        setup: `read alone (a connector session reading everything a sync reads), ${company}`,
+        metrics: [
+          { name: 'elapsed (median of 3)', value: seconds(readMs), unit: 's' },
+          ...reads.map((r, i) => ({
+            name: `elapsed, read ${i + 1}`,
+            value: seconds(r.ms),
+            unit: 's',
+          })),
+          {
+            name: 'employees (persons + employments)',
+            value: seconds(first.phasesMs.employees ?? 0),
+            unit: 's',
+          },
+          {
+            name: 'absences (periods + breakdowns)',
+            value: seconds(first.phasesMs.absences ?? 0),
+            unit: 's',
+          },
+          { name: 'main-thread CPU', value: seconds(first.cpu.mainMs), unit: 's' },
+          {
+            name: 'records read',
+            value: Object.values(first.records).reduce((a, b) => a + b, 0),
+            unit: '',
+          },
+          { name: 'requests', value: first.requests, unit: '' },
+        ],
+      },
+      {
+        setup: `initial sync through an in-process gateway (connect page, trigger "connect"), ${company}; target <= 1.5x`,
+        metrics: [
+          ...runMetrics(initial),
+          { name: 'records created', value: totals(initialRun.counts).created, unit: '' },
+        ],
+      },
+      {
+        setup: `no-change re-sync (POST /v1/sync-runs), twice, ${company}; target <= 1.1x, zero data writes`,
+        metrics: [
+          { name: 'wall time (median of 2)', value: seconds(noChangeMs), unit: 's' },
+          { name: 'ratio to the read alone (median)', value: ratio(noChangeMs), unit: 'x' },
+          ...runMetrics(noChange[0]!)
+            .slice(0, 1)
+            .map((m) => ({ ...m, name: `${m.name}, run 1` })),
+          ...runMetrics(noChange[1]!)
+            .slice(0, 1)
+            .map((m) => ({ ...m, name: `${m.name}, run 2` })),
+          ...runMetrics(noChange[0]!).slice(2),
+          {
+            name: 'tuples inserted/updated/deleted in data tables + staging (pg_stat_user_tables)',
+            value: tuples,
+            unit: '',
+          },
+          {
+            name: 'row versions of the data written by either run (xmin)',
+            value: versions,
+            unit: '',
+          },
+          {
+            name: 'events appended (last_event_sequence delta)',
+            value: eventsAfter.seq - eventsBefore.seq,
+            unit: '',
+          },
+        ],
+      },
+      {
+        setup: `1% change re-sync: ${fmt(CHANGED)} employees get a new last name in the sandbox, ${company}`,
+        metrics: [
+          ...runMetrics(changed),
+          { name: 'employees updated', value: changedRun.counts.employees?.updated ?? 0, unit: '' },
+          {
+            name: 'events appended',
+            value: eventsAfterChange.seq - eventsAfter.seq,
+            unit: '',
+          },
+        ],
+      },
+    ];
+  } finally {
+    await db.end();
+    await gateway.close();
+    await sb.close();
+  }
+}
+
+function readPhaseMs(w: WatchedRun): number {
+  return w.wallMs - (w.startedAtMs ?? 0) - (phaseSpan(w, 'applying') ?? 0);
+}
+
+function describeRun(w: MeasuredRun): string {
+  return `${seconds(w.wallMs)} s wall (${timeline(w)}), gateway ${seconds(w.cpu.mainMs)} s CPU, PostgreSQL ${seconds(w.cpu.postgresMs)} s CPU`;
+}
+
+// ---------------------------------------------------------------- (5): memory at 100,000
+
+function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU of another process (utime + stime), ms. */
+const processCpuMs = (pid: number): number => cpuMsOf(`/proc/${pid}/stat`);
+
+async function largeCompanyMemory(
+  pg: Postgres,
+  dataDir: string,
+  size: number,
+): Promise<BenchResult> {
+  const main = join(projectRoot(), 'dist', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run node scripts/build-if-needed.js`);
+  const sb = await sandboxInWorker({
+    employees: size,
+    absencesPerEmployee: LARGE_ABSENCES_PER_EMPLOYEE,
+  });
+  log(`large sandbox: ${fmt(sb.employees)} employees, ${fmt(sb.absences)} absences`);
+  const port = await freePort();
+  const databaseUrl = await pg.database(`hris_bench_sync_${size}`);
+  const child = spawn(process.execPath, [main], {
+    cwd: projectRoot(),
+    // Only what the gateway needs, like `npm start` with an .env: no inherited NODE_OPTIONS.
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...gatewayEnv(port, databaseUrl, dataDir, sb.url),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid!;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const db = new Client({ connectionString: databaseUrl });
+  const load = loadAverage();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`gateway exited: ${output}`);
+      if (Date.now() > deadline) throw new Error(`gateway not ready in 60 s: ${output}`);
+      const ok = await fetch(`${baseUrl}/health/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) break;
+      await sleep(200);
+    }
+    await db.connect();
+    const idleKib = statusKib(pid, 'VmRSS') ?? 0;
+    const cpuBefore = { gateway: processCpuMs(pid), postgres: pg.cpuMs() };
+    const connected = await connectThroughPage(baseUrl, sb);
+    // Peak RSS while each phase ran, sampled on every poll (100 ms).
+    const peakByPhase = new Map<string, number>();
+    const watched = await watchRun(
+      db,
+      await latestRunId(db, connected.connectionId),
+      connected.connectedAt,
+      LARGE_RUN_TIMEOUT_MS,
+      (phase) => {
+        const rss = statusKib(pid, 'VmRSS');
+        if (phase === null || rss === null) return;
+        peakByPhase.set(phase, Math.max(peakByPhase.get(phase) ?? 0, rss));
+      },
+      'return',
+    );
+    const hwm = statusKib(pid, 'VmHWM') ?? 0;
+    const cpu = {
+      gateway: processCpuMs(pid) - cpuBefore.gateway,
+      postgres: pg.cpuMs() - cpuBefore.postgres,
+    };
+    const finished = watched.run.status === 'succeeded';
+    if (!finished && watched.run.status !== 'running') succeeded(watched, `${size} initial sync`);
+    const stored = await storedCount(db, 'employees', connected.connectionId);
+    const absences = await storedCount(db, 'absences', connected.connectionId);
+    const phases = Object.fromEntries([...peakByPhase].map(([k, v]) => [k, mib(v)]));
+    log(
+      `${fmt(size)}: ${finished ? '' : 'NOT FINISHED, '}${seconds(watched.wallMs)} s wall (${timeline(watched)}), gateway ${seconds(cpu.gateway)} s CPU, PostgreSQL ${seconds(cpu.postgres)} s CPU; peak RSS ${mib(hwm)} MiB; by phase ${JSON.stringify(phases)}`,
+    );
+    const phasePeak = (name: string): number => mib(peakByPhase.get(name) ?? 0);
+    const progress = watched.run.progress;
+
+    // A no-change re-sync holds what the initial one did not: the stored index (remote id ->
+    // hash) of every resource. VmHWM only grows, so its own peak is the sampled maximum.
+    let resync: { peakKib: number; hwmKib: number; wallMs: number } | null = null;
+    if (finished) {
+      let peakKib = 0;
+      const again = await watchRun(
+        db,
+        await startRun(baseUrl, connected.token, connected.connectionId),
+        process.hrtime.bigint(),
+        LARGE_RUN_TIMEOUT_MS,
+        () => {
+          peakKib = Math.max(peakKib, statusKib(pid, 'VmRSS') ?? 0);
+        },
+      );
+      succeeded(again, `${size} no-change re-sync`);
+      resync = { peakKib, hwmKib: statusKib(pid, 'VmHWM') ?? 0, wallMs: again.wallMs };
+      log(
+        `${fmt(size)} no-change re-sync: ${seconds(again.wallMs)} s wall, peak RSS sampled ${mib(peakKib)} MiB, VmHWM ${mib(resync.hwmKib)} MiB`,
+      );
+    }
+    return {
+      setup: `initial sync in a gateway process (node dist/src/main.js, default heap), ${fmt(sb.employees)} employees, ${finished ? fmt(absences) : '?'} absences in the window (generator average ${LARGE_ABSENCES_PER_EMPLOYEE} per person), Personio v2 ("auto"), sandbox in the bench process, load average ${load} at start${finished ? '' : `; NOT FINISHED within ${seconds(LARGE_RUN_TIMEOUT_MS)} s: stopped at ${progress?.resource ?? '?'} after ${fmt(progress?.records ?? 0)} records read`}; target < 400 MB`,
+      metrics: [
+        { name: 'peak RSS of the gateway process (VmHWM)', value: mib(hwm), unit: 'MiB' },
+        { name: 'RSS idle before the sync', value: mib(idleKib), unit: 'MiB' },
+        {
+          name: 'peak RSS sampled while reading employees',
+          value: phasePeak('employees'),
+          unit: 'MiB',
+        },
+        {
+          name: 'peak RSS sampled while reading absences',
+          value: phasePeak('absences'),
+          unit: 'MiB',
+        },
+        { name: 'peak RSS sampled while applying', value: phasePeak('applying'), unit: 'MiB' },
+        { name: 'wall time', value: seconds(watched.wallMs), unit: 's' },
+        { name: 'read phase', value: seconds(readPhaseMs(watched)), unit: 's' },
+        { name: 'apply phase', value: seconds(phaseSpan(watched, 'applying') ?? 0), unit: 's' },
+        { name: 'gateway process CPU', value: seconds(cpu.gateway), unit: 's' },
+        { name: 'PostgreSQL CPU', value: seconds(cpu.postgres), unit: 's' },
+        { name: 'employees stored', value: stored, unit: '' },
+        { name: 'records created', value: totals(watched.run.counts).created, unit: '' },
+        ...(resync
+          ? [
+              {
+                name: 'peak RSS sampled during a following no-change re-sync',
+                value: mib(resync.peakKib),
+                unit: 'MiB',
+              },
+              { name: 'VmHWM after that re-sync', value: mib(resync.hwmKib), unit: 'MiB' },
+              { name: 'no-change re-sync wall time', value: seconds(resync.wallMs), unit: 's' },
+            ]
+          : []),
+      ],
+    };
+  } finally {
+    await db.end().catch(() => undefined);
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, sleep(30_000)]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await sb.close();
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'sync-engine',
+  async run(): Promise<BenchResult[]> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hris-bench-sync-'));
+    const pg = await startPostgres();
+    try {
+      const results = EMPLOYEES > 0 ? await tenThousand(pg, dataDir) : [];
+      for (const size of LARGE_SIZES) results.push(await largeCompanyMemory(pg, dataDir, size));
+      return results;
+    } finally {
+      await pg.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
