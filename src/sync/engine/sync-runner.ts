@@ -179,12 +179,12 @@ export class SyncRunner {
           started,
         );
         const [, updatedRuns] = await manager.query<[unknown, number]>(
-          `UPDATE sync_runs SET status = 'succeeded', finished_at = $2, progress = $3,
-             counts = $4, requests = $5, warnings = $6, error = NULL
+          // The end of the apply, not `now` (its start): the run's duration includes writing.
+          `UPDATE sync_runs SET status = 'succeeded', finished_at = clock_timestamp(), progress = $2,
+             counts = $3, requests = $4, warnings = $5, error = NULL
            WHERE id = $1 AND status = 'running'`,
           [
             run.id,
-            now,
             JSON.stringify(progress),
             JSON.stringify(counts),
             JSON.stringify(requestsOf(stats?.())),
