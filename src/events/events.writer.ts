@@ -5,7 +5,6 @@
  */
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { EventEntity } from './event.entity';
 import { type EventType } from './event-types';
 
 export interface EventSubject {
@@ -57,31 +56,16 @@ export class EventsWriter {
     );
   }
 
+  /** One event (`{ object, previous? }`), in the caller's transaction. */
   async append(
     manager: EntityManager,
     connection: EventSubject,
     type: EventType,
     object: Record<string, unknown>,
     previous?: Record<string, unknown>,
-  ): Promise<EventEntity> {
-    const [rows] = await manager.query<[Array<{ last_event_sequence: string }>, number]>(
-      `UPDATE connections SET last_event_sequence = last_event_sequence + 1
-       WHERE id = $1 RETURNING last_event_sequence`,
-      [connection.id],
-    );
-    const sequence = rows[0]?.last_event_sequence;
-    if (!sequence) throw new Error(`connection ${connection.id} vanished while writing an event`);
-    const repository = manager.getRepository(EventEntity);
-    return repository.save(
-      repository.create({
-        applicationId: connection.applicationId,
-        connectionId: connection.id,
-        customerRef: connection.customerRef,
-        sequence,
-        type,
-        occurredAt: new Date(),
-        data: previous === undefined ? { object } : { object, previous },
-      }),
-    );
+  ): Promise<void> {
+    await this.appendMany(manager, connection, [
+      { type, data: previous === undefined ? { object } : { object, previous } },
+    ]);
   }
 }

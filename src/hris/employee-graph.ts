@@ -6,7 +6,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import { decodeCursor } from '../common/pagination/cursor';
+import { idPage, type Page } from './hris-reader';
 import { servedObject } from './served-object';
 
 export const GROUP_KINDS = [
@@ -42,7 +43,6 @@ interface EmployeeRow {
   remote_deleted_at: Date | null;
 }
 
-const NO_TIME = '1970-01-01T00:00:00.000Z';
 /** Depth bound of `depth=all`: a supervisor loop in the source must not run forever. */
 const MAX_DEPTH = 50;
 
@@ -56,7 +56,7 @@ export class EmployeeGraph {
     managerId: string,
     depth: '1' | 'all',
     page: { limit: number; cursor?: string },
-  ): Promise<{ data: Array<Record<string, unknown>>; next_cursor: string | null }> {
+  ): Promise<Page> {
     const after = page.cursor ? decodeCursor(page.cursor, (k) => k.id) : null;
     const below =
       depth === '1'
@@ -76,7 +76,7 @@ export class EmployeeGraph {
        ORDER BY e.id LIMIT $4`,
       [connectionId, managerId, after, page.limit + 1],
     );
-    return pageOf(rows, page.limit);
+    return idPage(rows, page.limit, (r) => servedObject(r.id, r.data, r));
   }
 
   /** Live employees in a team (`team_id`) or department (`department_id`). Paged by id. */
@@ -84,7 +84,7 @@ export class EmployeeGraph {
     connectionId: string,
     teamId: string,
     page: { limit: number; cursor?: string },
-  ): Promise<{ data: Array<Record<string, unknown>>; next_cursor: string | null }> {
+  ): Promise<Page> {
     const after = page.cursor ? decodeCursor(page.cursor, (k) => k.id) : null;
     const rows = await this.dataSource.query<EmployeeRow[]>(
       `SELECT id, data, created_at, updated_at, remote_deleted_at FROM employees
@@ -94,7 +94,7 @@ export class EmployeeGraph {
        ORDER BY id LIMIT $4`,
       [connectionId, teamId, after, page.limit + 1],
     );
-    return pageOf(rows, page.limit);
+    return idPage(rows, page.limit, (r) => servedObject(r.id, r.data, r));
   }
 
   /** Live employees per position id, for `employee_count`. */
@@ -159,16 +159,4 @@ export class EmployeeGraph {
     }
     return Array.from(groups.values());
   }
-}
-
-function pageOf(
-  rows: EmployeeRow[],
-  limit: number,
-): { data: Array<Record<string, unknown>>; next_cursor: string | null } {
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
-  return {
-    data: shown.map((r) => servedObject(r.id, r.data, r)),
-    next_cursor: rows.length > limit && last ? encodeCursor({ t: NO_TIME, id: last.id }) : null,
-  };
 }

@@ -78,13 +78,7 @@ export class HrisReader {
        ORDER BY id LIMIT $${params.length}`,
       params,
     );
-    const shown = rows.slice(0, page.limit);
-    const last = shown.at(-1);
-    return {
-      data: shown.map((row) => present(row, options)),
-      next_cursor:
-        rows.length > page.limit && last ? encodeCursor({ t: NO_TIME, id: last.id }) : null,
-    };
+    return idPage(rows, page.limit, (row) => present(row, options));
   }
 
   /** `get`, or the 404 a missing id (or another connection's) answers. */
@@ -116,6 +110,23 @@ export class HrisReader {
     );
     return row ? present(row, options) : undefined;
   }
+}
+
+/**
+ * A page ordered by gateway id from `limit + 1` rows: the extra row says a next page exists.
+ * Every paged read of the unified model (lists, reports, members) builds its answer here.
+ */
+export function idPage<R extends { id: string }>(
+  rows: readonly R[],
+  limit: number,
+  present: (row: R) => Record<string, unknown>,
+): Page {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    data: shown.map(present),
+    next_cursor: rows.length > limit && last ? encodeCursor({ t: NO_TIME, id: last.id }) : null,
+  };
 }
 
 function present(row: Row, options: ReadOptions): Record<string, unknown> {

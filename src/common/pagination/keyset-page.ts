@@ -13,11 +13,15 @@ export function positionAfter(cursor: string | undefined): KeysetPosition | unde
   return cursor ? decodeCursor(cursor, (k) => ({ createdAt: new Date(k.t), id: k.id })) : undefined;
 }
 
-/** `rows` holds up to `limit + 1` rows in page order. */
-export function keysetPage<Row extends KeysetPosition, View>(
+/**
+ * `rows` holds up to `limit + 1` rows in page order. The sort time is `createdAt` unless the
+ * table orders by another instant (sync runs: `queuedAt`).
+ */
+export function keysetPage<Row extends { id: string }, View>(
   rows: Row[],
   limit: number,
   view: (row: Row) => View,
+  timeOf: (row: Row) => Date = (row) => (row as unknown as KeysetPosition).createdAt,
 ): { data: View[]; next_cursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -25,7 +29,7 @@ export function keysetPage<Row extends KeysetPosition, View>(
     data: page.map(view),
     next_cursor:
       rows.length > limit && last
-        ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
+        ? encodeCursor({ t: timeOf(last).toISOString(), id: last.id })
         : null,
   };
 }

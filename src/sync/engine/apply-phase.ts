@@ -8,11 +8,11 @@
 import type { EntityManager } from 'typeorm';
 import type { RemoteId } from '../../../connectors/unified';
 import { EventsWriter, type EventSubject, type NewEvent } from '../../events/events.writer';
-import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import type { GatewayResource } from '../../hris/gateway-id';
 import { servedObject } from '../../hris/served-object';
 import type { ResourceCounts } from '../runs/sync-run.entity';
 import { changesBetween } from '../diff';
-import { columnValues, RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
+import { RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
 import { stagedBatches, type StagedRow } from './staging';
 
 const BATCH = 500;
@@ -83,24 +83,16 @@ async function upsertStaged(input: ApplyInput, spec: ResourceSpec): Promise<Reso
         )
       ).map((row) => [row.remote_id, row]),
     );
-    const inserts: StagedRow[] = [];
     const updates: Array<StagedRow & { id: string; touch: boolean }> = [];
     const events: NewEvent[] = [];
     for (const row of batch) {
       const before = stored.get(row.remote_id);
       if (before === undefined) {
-        inserts.push(row);
-        counts.created += 1;
-        const id = gatewayId(connection.id, spec.resource, row.remote_id);
-        if (spec.events) {
-          const object = servedObject(id, row.data, {
-            created_at: now,
-            updated_at: now,
-            remote_deleted_at: null,
-          });
-          events.push({ type: spec.events.created, data: { object } });
-        }
-      } else if (before.remote_deleted_at !== null) {
+        // insertNewInSql took every record the table lacked; one missing now was deleted by
+        // someone else inside this transaction's lock, which cannot happen.
+        throw new Error(`${spec.table} ${row.remote_id} vanished during the apply`);
+      }
+      if (before.remote_deleted_at !== null) {
         // It came back (re-hired, back in scope): same gateway id, announced as created again.
         updates.push({ ...row, id: before.id, touch: true });
         counts.created += 1;
@@ -134,41 +126,10 @@ async function upsertStaged(input: ApplyInput, spec: ResourceSpec): Promise<Reso
         }
       }
     }
-    await insertRows(input, spec, inserts);
     await updateRows(input, spec, updates);
     if (!input.baseline) await input.events.appendMany(manager, connection, events, now);
   }
   return counts;
-}
-
-function columnList(spec: ResourceSpec): { names: string; values: string; types: string } {
-  return {
-    names: spec.columns.map((c) => c.name).join(', '),
-    values: spec.columns.map((c) => `r.${c.name}`).join(', '),
-    types: spec.columns.map((c) => `${c.name} ${c.type}`).join(', '),
-  };
-}
-
-async function insertRows(input: ApplyInput, spec: ResourceSpec, rows: StagedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const { connection, now } = input;
-  const cols = columnList(spec);
-  const payload = rows.map((row) => ({
-    id: gatewayId(connection.id, spec.resource, row.remote_id),
-    remote_id: row.remote_id,
-    hash: row.hash,
-    data: row.data,
-    remote_data: row.remote_data,
-    ...columnValues(spec, row.data),
-  }));
-  await input.manager.query(
-    `INSERT INTO ${spec.table}
-       (id, connection_id, remote_id, hash, data, remote_data, created_at, updated_at, ${cols.names})
-     SELECT r.id, $1, r.remote_id, r.hash, r.data, r.remote_data, $2, $2, ${cols.values}
-     FROM jsonb_to_recordset($3::jsonb)
-       AS r(id uuid, remote_id text, hash text, data jsonb, remote_data jsonb, ${cols.types})`,
-    [connection.id, now, JSON.stringify(payload)],
-  );
 }
 
 async function updateRows(
@@ -177,14 +138,15 @@ async function updateRows(
   rows: Array<StagedRow & { id: string; touch: boolean }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const cols = columnList(spec);
+  const types = spec.columns.map((c) => `${c.name} ${c.type}`).join(', ');
+  // Typed column values were computed once, when the record was staged.
   const payload = rows.map((row) => ({
     id: row.id,
     hash: row.hash,
     data: row.data,
     remote_data: row.remote_data,
     touch: row.touch,
-    ...columnValues(spec, row.data),
+    ...row.columns,
   }));
   await input.manager.query(
     `UPDATE ${spec.table} AS t
@@ -193,7 +155,7 @@ async function updateRows(
          remote_deleted_at = NULL, deletion_reason = NULL,
          ${spec.columns.map((c) => `${c.name} = r.${c.name}`).join(', ')}
      FROM jsonb_to_recordset($3::jsonb)
-       AS r(id uuid, hash text, data jsonb, remote_data jsonb, touch boolean, ${cols.types})
+       AS r(id uuid, hash text, data jsonb, remote_data jsonb, touch boolean, ${types})
      WHERE t.connection_id = $1 AND t.id = r.id`,
     [input.connection.id, input.now, JSON.stringify(payload)],
   );

@@ -248,3 +248,23 @@ export function deletionsOf(
   }
   return out;
 }
+
+export interface EmployeeDeletionGuard {
+  live: number;
+  deleting: number;
+  share: number;
+  threshold: number;
+  exceeded: boolean;
+}
+
+/** The mass-deletion guard over employees: share of the live ones a run would delete. */
+export function employeeDeletionGuard(
+  index: StoredIndex | undefined,
+  deleting: number,
+  threshold: number,
+): EmployeeDeletionGuard {
+  let live = 0;
+  for (const entry of index?.values() ?? []) if (entry.live) live += 1;
+  const share = live === 0 ? 0 : deleting / live;
+  return { live, deleting, share, threshold, exceeded: share > threshold };
+}

@@ -79,6 +79,7 @@ export interface StagedRow {
   hash: string;
   data: RecordData;
   remote_data: unknown;
+  columns: Record<string, string | null>;
 }
 
 /** The run's staged records of one resource, in batches, in remote-id order. */
@@ -91,7 +92,7 @@ export async function* stagedBatches(
   let after = '';
   for (;;) {
     const rows = await manager.query<StagedRow[]>(
-      `SELECT remote_id, hash, data, remote_data FROM sync_staging
+      `SELECT remote_id, hash, data, remote_data, columns FROM sync_staging
        WHERE run_id = $1 AND resource = $2 AND remote_id > $3
        ORDER BY remote_id LIMIT $4`,
       [runId, resource, after, batchSize],

@@ -28,15 +28,16 @@ export async function loadStoredIndex(
   return index;
 }
 
-export async function liveCount(
+/** The indexes of every resource a run reads (the sync and the dry run load them alike). */
+export async function loadStoredIndexes(
   manager: EntityManager,
   connectionId: string,
-  resource: GatewayResource,
-): Promise<number> {
-  const [row] = await manager.query<Array<{ n: string }>>(
-    `SELECT count(*) AS n FROM ${RESOURCE_SPECS[resource].table}
-     WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
-    [connectionId],
-  );
-  return Number(row?.n ?? 0);
+  resources: readonly GatewayResource[],
+  window: DateWindow,
+): Promise<Partial<Record<GatewayResource, StoredIndex>>> {
+  const indexes: Partial<Record<GatewayResource, StoredIndex>> = {};
+  for (const resource of resources) {
+    indexes[resource] = await loadStoredIndex(manager, connectionId, resource, window);
+  }
+  return indexes;
 }

@@ -26,10 +26,10 @@ import type {
 import { applyChanges, emptyCounts, type Deletion } from './apply-phase';
 import { openConnection } from './connection-session';
 import { writeEffectiveDateEvents } from './effective-date-events';
-import { deletionsOf, readAll, resourcesRead, type StoredIndex } from './read-phase';
+import { deletionsOf, employeeDeletionGuard, readAll, resourcesRead } from './read-phase';
 import { runErrorOf, type RunErrorCode } from './run-errors';
 import { clearStaging, StagingSink } from './staging';
-import { loadStoredIndex } from './stored-index';
+import { loadStoredIndexes } from './stored-index';
 import { compileReadPlan } from './sync-plan';
 
 /** Failed runs in a row that pause a connection. */
@@ -83,15 +83,12 @@ export class SyncRunner {
       const today = utcDay(new Date());
       const { plan, issues } = await compileReadPlan(session, run.connectionId, settings, today);
       const resources = resourcesRead(plan);
-      const indexes: Partial<Record<GatewayResource, StoredIndex>> = {};
-      for (const resource of resources) {
-        indexes[resource] = await loadStoredIndex(
-          this.dataSource.manager,
-          run.connectionId,
-          resource,
-          plan.window,
-        );
-      }
+      const indexes = await loadStoredIndexes(
+        this.dataSource.manager,
+        run.connectionId,
+        resources,
+        plan.window,
+      );
 
       let lastWrite = 0;
       const outcome = await readAll(
@@ -125,17 +122,13 @@ export class SyncRunner {
         unchanged: outcome.reads[resource]?.unchanged ?? 0,
       });
 
-      const live = countLive(indexes.employees);
-      const deleting = deletions.employees?.length ?? 0;
-      const share = live === 0 ? 0 : deleting / live;
-      if (share > settings.deletion_threshold && run.confirmsRunId === null) {
-        const guard: RunDeletionGuard = {
-          resource: 'employees',
-          live,
-          deleting,
-          share,
-          threshold: settings.deletion_threshold,
-        };
+      const { exceeded, ...counted } = employeeDeletionGuard(
+        indexes.employees,
+        deletions.employees?.length ?? 0,
+        settings.deletion_threshold,
+      );
+      if (exceeded && run.confirmsRunId === null) {
+        const guard: RunDeletionGuard = { resource: 'employees', ...counted };
         await this.hold(run, guard, progress, warnings, requestsOf(stats()));
         return;
       }
@@ -367,12 +360,6 @@ async function lockConnection(
     .setLock('pessimistic_write')
     .where('c.id = :id', { id: connectionId })
     .getOne();
-}
-
-function countLive(index: StoredIndex | undefined): number {
-  let n = 0;
-  for (const entry of index?.values() ?? []) if (entry.live) n += 1;
-  return n;
 }
 
 export function requestsOf(stats: ReadStats | undefined): RunRequests {

@@ -17,10 +17,10 @@ import { Vault } from '../../vault/vault';
 import { utcDay } from '../calendar-day';
 import { changesBetween } from '../diff';
 import { openConnection } from '../engine/connection-session';
-import { deletionsOf, readAll, resourcesRead, type StoredIndex } from '../engine/read-phase';
+import { deletionsOf, employeeDeletionGuard, readAll, resourcesRead } from '../engine/read-phase';
 import { RESOURCE_SPECS, type RecordData } from '../engine/resource-specs';
 import { runErrorOf } from '../engine/run-errors';
-import { loadStoredIndex } from '../engine/stored-index';
+import { loadStoredIndexes } from '../engine/stored-index';
 import { compileReadPlan } from '../engine/sync-plan';
 import { PreviewSink, SAMPLE_SIZE } from './preview-sink';
 
@@ -84,15 +84,12 @@ export class ConnectionTestService {
       const { plan, issues } = await compileReadPlan(session, connectionId, settings, today);
       result.issues = issues;
       const resources = resourcesRead(plan);
-      const indexes: Partial<Record<GatewayResource, StoredIndex>> = {};
-      for (const resource of resources) {
-        indexes[resource] = await loadStoredIndex(
-          this.dataSource.manager,
-          connectionId,
-          resource,
-          plan.window,
-        );
-      }
+      const indexes = await loadStoredIndexes(
+        this.dataSource.manager,
+        connectionId,
+        resources,
+        plan.window,
+      );
       const sink = new PreviewSink();
       const outcome = await readAll(session, plan, indexes, sink);
       result.issues.push(...outcome.warnings);
@@ -109,20 +106,14 @@ export class ConnectionTestService {
           unchanged: outcome.reads[resource]?.unchanged ?? 0,
         };
       }
-      let live = 0;
-      for (const entry of indexes.employees?.values() ?? []) if (entry.live) live += 1;
-      const deleting = deletions.get('employees')?.length ?? 0;
-      const share = live === 0 ? 0 : deleting / live;
       result.preview = {
         resources: counts,
         out_of_scope: outcome.reads.employees?.outOfScope.size ?? 0,
-        deletion_guard: {
-          live,
-          deleting,
-          share,
-          threshold: settings.deletion_threshold,
-          exceeded: share > settings.deletion_threshold,
-        },
+        deletion_guard: employeeDeletionGuard(
+          indexes.employees,
+          deletions.get('employees')?.length ?? 0,
+          settings.deletion_threshold,
+        ),
         sample: {
           created: sink.createdEmployees.map(previewEmployee),
           updated: await this.updatedSample(connectionId, sink.updatedEmployees),

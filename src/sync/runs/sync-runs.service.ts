@@ -7,7 +7,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthContext } from '../../auth/access-token.guard';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor';
+import { decodeCursor } from '../../common/pagination/cursor';
+import { keysetPage } from '../../common/pagination/keyset-page';
 import { ProblemException } from '../../common/errors/problem';
 import { isUuid } from '../../common/validation/uuid';
 import { type ConnectionEntity } from '../../connections/connection.entity';
@@ -79,16 +80,7 @@ export class SyncRunsService {
     if (query.since) rows.andWhere('r.queued_at >= :since', { since: new Date(query.since) });
     if (query.until) rows.andWhere('r.queued_at < :until', { until: new Date(query.until) });
     if (after) rows.andWhere('(r.queued_at, r.id) < (:queuedAt, :id)', after);
-    const found = await rows.getMany();
-    const page = found.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toSyncRunView),
-      next_cursor:
-        found.length > query.limit && last
-          ? encodeCursor({ t: last.queuedAt.toISOString(), id: last.id })
-          : null,
-    };
+    return keysetPage(await rows.getMany(), query.limit, toSyncRunView, (run) => run.queuedAt);
   }
 
   async get(auth: AuthContext, id: string): Promise<SyncRunView> {
