@@ -21,6 +21,7 @@ import { VaultModule } from './vault/vault.module';
 import { HealthModule } from './health/health.module';
 import { SyncModule } from './sync/sync.module';
 import { HrisModule } from './hris/hris.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -50,6 +51,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         SyncModule,
         HrisModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

@@ -49,6 +49,10 @@ export class ApplicationEntity {
   disabledAt!: Date | null;
 
   // Millisecond precision, like a JS Date, so keyset cursors round-trip exactly.
+  /** Last sequence of the application's own events (those without a connection). */
+  @Column({ name: 'last_event_sequence', type: 'bigint', default: 0 })
+  lastEventSequence!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 

@@ -191,6 +191,51 @@ class EnvironmentVariables {
   @Min(1_000)
   @Max(3_600_000)
   SYNC_STALE_AFTER_MS: number = 120_000;
+
+  /** "false" runs no webhook dispatcher in this process (an API-only replica). */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(['true', 'false'], { message: 'WEBHOOKS_ENABLED must be true or false' })
+  WEBHOOKS_ENABLED: string = 'true';
+
+  /**
+   * Development and tests only: "true" accepts http:// and loopback receivers. Every other
+   * private, link-local or metadata address stays refused.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_INSECURE_URLS must be true or false' })
+  WEBHOOK_ALLOW_INSECURE_URLS: string = 'false';
+
+  /** How often the dispatcher fans new events out and claims due deliveries. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  WEBHOOK_TICK_MS: number = 1_000;
+
+  /** Deliveries one process sends at once (at most a quarter of them to one endpoint). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEBHOOK_CONCURRENCY: number = 16;
+
+  /** Whole-attempt deadline: connect, send, answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS: number = 15_000;
+
+  /** Bodies above this are sent without `data` (the receiver pulls the event from the feed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_024)
+  @Max(5_242_880)
+  WEBHOOK_MAX_PAYLOAD_BYTES: number = 262_144;
 }
 
 /** Typed, validated configuration handed to every module through dependency injection. */
@@ -233,6 +278,14 @@ export class AppConfig {
       readonly tickMs: number;
       readonly concurrency: number;
       readonly staleAfterMs: number;
+    },
+    readonly webhooks: {
+      readonly enabled: boolean;
+      readonly allowInsecureUrls: boolean;
+      readonly tickMs: number;
+      readonly concurrency: number;
+      readonly timeoutMs: number;
+      readonly maxPayloadBytes: number;
     },
   ) {}
 
@@ -299,6 +352,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'VAULT_KEYS: required when NODE_ENV=production (the dev key file is for development only)',
     );
   }
+  if (vars.NODE_ENV === 'production' && vars.WEBHOOK_ALLOW_INSECURE_URLS === 'true') {
+    problems.push(
+      'WEBHOOK_ALLOW_INSECURE_URLS: must be false when NODE_ENV=production (it lets subscribers reach the gateway host)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(vars.DATA_DIR);
@@ -333,6 +391,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tickMs: vars.SYNC_TICK_MS,
       concurrency: vars.SYNC_CONCURRENCY,
       staleAfterMs: vars.SYNC_STALE_AFTER_MS,
+    },
+    {
+      enabled: vars.WEBHOOKS_ENABLED === 'true',
+      allowInsecureUrls: vars.WEBHOOK_ALLOW_INSECURE_URLS === 'true',
+      tickMs: vars.WEBHOOK_TICK_MS,
+      concurrency: vars.WEBHOOK_CONCURRENCY,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      maxPayloadBytes: vars.WEBHOOK_MAX_PAYLOAD_BYTES,
     },
   );
 }

@@ -17,6 +17,10 @@ import { TeamEntity } from '../hris/entities/team.entity';
 import { SyncRunEntity } from '../sync/runs/sync-run.entity';
 import { SyncStagingEntity } from '../sync/runs/sync-staging.entity';
 import { SigningKeyEntity } from '../tokens/signing-key.entity';
+import { WebhookAttemptEntity } from '../webhooks/webhook-attempt.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
+import { WebhookStreamEntity } from '../webhooks/webhook-stream.entity';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
 export const ENTITIES: Array<Function | EntitySchema> = [
@@ -34,4 +38,8 @@ export const ENTITIES: Array<Function | EntitySchema> = [
   SyncRunEntity,
   SyncStagingEntity,
   ApiRateLimitEntity,
+  WebhookEndpointEntity,
+  WebhookStreamEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];

@@ -23,6 +23,8 @@ export const EVENT_TYPES = [
   'connection.resumed',
   'connection.deleted',
   'sync_run.needs_confirmation',
+  /** The application's own event (no connection): one of its endpoints stopped receiving. */
+  'webhook_endpoint.disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,55 +1,45 @@
 /**
- * The pull feed: a connection's change events in sequence order, so a consumer catches up
- * without webhooks (`after` = the last sequence it processed). Sequences are gapless per
- * connection, so a consumer can also tell that it missed nothing.
+ * The pull feed, so a consumer catches up without webhooks (`after` = the last sequence it
+ * processed). A token bound to a connection reads that connection's change events; a token of
+ * the application alone reads the application's own events (e.g. `webhook_endpoint.disabled`).
+ * Sequences are gapless per stream, so a consumer can also tell that it missed nothing.
  */
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   AccessTokenGuard,
-  ConnectionScoped,
+  Auth,
+  type AuthContext,
   RequireScopes,
-  TokenConnection,
 } from '../auth/access-token.guard';
 import { EventsFeedQuery } from './dto/events-feed.query';
-
-interface EventRow {
-  id: string;
-  type: string;
-  connection_id: string;
-  customer_ref: string;
-  sequence: string;
-  occurred_at: Date;
-  data: Record<string, unknown>;
-}
+import { EVENT_COLUMNS, toEventView, type EventRow, type EventView } from './event.view';
 
 @Controller('v1/events')
 @UseGuards(AccessTokenGuard)
-@ConnectionScoped()
 @RequireScopes('events:read')
 export class EventsFeedController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   @Get()
   async list(
-    @TokenConnection() connectionId: string,
+    @Auth() auth: AuthContext,
     @Query() query: EventsFeedQuery,
-  ): Promise<{ data: Array<Record<string, unknown>>; next_after: number }> {
-    const rows = await this.dataSource.query<EventRow[]>(
-      `SELECT id, type, connection_id, customer_ref, sequence, occurred_at, data FROM events
-       WHERE connection_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
-      [connectionId, query.after, query.limit],
-    );
-    const data = rows.map((row) => ({
-      id: row.id,
-      type: row.type,
-      connection_id: row.connection_id,
-      customer_ref: row.customer_ref,
-      sequence: Number(row.sequence),
-      occurred_at: row.occurred_at.toISOString(),
-      data: row.data,
-    }));
+  ): Promise<{ data: EventView[]; next_after: number }> {
+    const rows = auth.connectionId
+      ? await this.dataSource.query<EventRow[]>(
+          `SELECT ${EVENT_COLUMNS} FROM events
+           WHERE connection_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`,
+          [auth.connectionId, query.after, query.limit],
+        )
+      : await this.dataSource.query<EventRow[]>(
+          `SELECT ${EVENT_COLUMNS} FROM events
+           WHERE application_id = $1 AND connection_id IS NULL AND sequence > $2
+           ORDER BY sequence LIMIT $3`,
+          [auth.applicationId, query.after, query.limit],
+        );
+    const data = rows.map(toEventView);
     return { data, next_after: data.at(-1)?.sequence ?? query.after };
   }
 }

@@ -56,6 +56,31 @@ export class EventsWriter {
     );
   }
 
+  /**
+   * An event about the application itself (no connection, e.g. `webhook_endpoint.disabled`),
+   * on the application's own gapless sequence, locked the same way through its row.
+   */
+  async appendToApplication(
+    manager: EntityManager,
+    applicationId: string,
+    type: EventType,
+    object: Record<string, unknown>,
+    occurredAt: Date = new Date(),
+  ): Promise<void> {
+    const [rows] = await manager.query<[Array<{ last_event_sequence: string }>, number]>(
+      `UPDATE applications SET last_event_sequence = last_event_sequence + 1
+       WHERE id = $1 RETURNING last_event_sequence`,
+      [applicationId],
+    );
+    const sequence = rows[0]?.last_event_sequence;
+    if (!sequence) throw new Error(`application ${applicationId} vanished while writing an event`);
+    await manager.query(
+      `INSERT INTO events (application_id, connection_id, customer_ref, sequence, type, occurred_at, data)
+       VALUES ($1, NULL, NULL, $2, $3, $4, $5)`,
+      [applicationId, sequence, type, occurredAt, JSON.stringify({ object })],
+    );
+  }
+
   /** One event (`{ object, previous? }`), in the caller's transaction. */
   async append(
     manager: EntityManager,

@@ -15,6 +15,7 @@ export interface SealedColumn {
 export const sealingContext = {
   connectionCredentials: (connectionId: string): string => `connection:${connectionId}:credentials`,
   signingKey: (kid: string): string => `signing-key:${kid}`,
+  webhookSecrets: (endpointId: string): string => `webhook-endpoint:${endpointId}:secrets`,
 };
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
@@ -25,4 +26,10 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     context: sealingContext.connectionCredentials,
   },
   { table: 'signing_keys', key: 'kid', column: 'private_jwk', context: sealingContext.signingKey },
+  {
+    table: 'webhook_endpoints',
+    key: 'id',
+    column: 'secrets',
+    context: sealingContext.webhookSecrets,
+  },
 ];

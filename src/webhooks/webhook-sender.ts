@@ -1,0 +1,125 @@
+/**
+ * One HTTP attempt of one delivery, with every safety the issue asks for: the URL is checked
+ * again (syntax and every DNS answer) right before connecting and the socket is pinned to the
+ * checked addresses, so DNS rebinding cannot redirect it; redirects are never followed (undici's
+ * `request` follows none); the whole attempt has one deadline; at most RESPONSE_READ_CAP bytes
+ * of the answer are read, so a receiver cannot make us buffer an endless body.
+ */
+import { Injectable } from '@nestjs/common';
+import { Agent, request } from 'undici';
+import { AppConfig } from '../config/app-config';
+import { pinnedLookup } from './pinned-lookup';
+import { guardWebhookTarget, type LookupAll } from './url-guard';
+
+/** Bytes of the answer read at most; the excerpt kept in the log is shorter. */
+export const RESPONSE_READ_CAP = 4_096;
+export const RESPONSE_EXCERPT_CHARS = 512;
+
+export interface SendOutcome {
+  /** Null when no HTTP answer came. */
+  statusCode: number | null;
+  durationMs: number;
+  /** Why no answer came, in plain words (never a secret: URLs hold none we keep). */
+  error: string | null;
+  responseExcerpt: string | null;
+  /** The answer's Retry-After header, as sent. */
+  retryAfter: string | undefined;
+}
+
+@Injectable()
+export class WebhookSender {
+  /** Tests swap the resolver to prove that a hostile DNS answer is refused at send time. */
+  lookup: LookupAll | undefined;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async send(url: string, headers: Record<string, string>, body: string): Promise<SendOutcome> {
+    const started = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - started);
+    const deadline = AbortSignal.timeout(this.config.webhooks.timeoutMs);
+    const target = await guardWebhookTarget(
+      url,
+      { allowInsecure: this.config.webhooks.allowInsecureUrls },
+      ...(this.lookup ? [this.lookup] : []),
+    );
+    if (!target.ok) {
+      return failure(elapsed(), `refused before connecting: ${target.reason}`);
+    }
+    const agent = new Agent({
+      connect: { lookup: pinnedLookup(target.addresses), timeout: this.config.webhooks.timeoutMs },
+      headersTimeout: this.config.webhooks.timeoutMs,
+      bodyTimeout: this.config.webhooks.timeoutMs,
+      pipelining: 0,
+    });
+    try {
+      const answer = await request(target.url, {
+        method: 'POST',
+        headers: { ...headers, 'user-agent': 'hris-gateway-webhooks/1' },
+        body,
+        dispatcher: agent,
+        signal: deadline,
+      });
+      const excerpt = await readCapped(answer.body);
+      const retryAfter = answer.headers['retry-after'];
+      return {
+        statusCode: answer.statusCode,
+        durationMs: elapsed(),
+        error: null,
+        responseExcerpt: excerpt,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      };
+    } catch (error) {
+      return failure(elapsed(), describeNetworkError(error, deadline.aborted));
+    } finally {
+      agent.destroy().catch(() => undefined);
+    }
+  }
+}
+
+function failure(durationMs: number, error: string): SendOutcome {
+  return { statusCode: null, durationMs, error, responseExcerpt: null, retryAfter: undefined };
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= RESPONSE_READ_CAP) break;
+    }
+  } finally {
+    body.destroy();
+  }
+  if (size === 0) return null;
+  const text = Buffer.concat(chunks)
+    .subarray(0, RESPONSE_READ_CAP)
+    .toString('utf8')
+    // Control characters would make the log unreadable; they carry nothing an owner needs.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return text.slice(0, RESPONSE_EXCERPT_CHARS);
+}
+
+function describeNetworkError(error: unknown, timedOut: boolean): string {
+  if (timedOut) return 'no answer within the delivery timeout';
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'connection closed before an answer';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'no answer within the delivery timeout';
+    case 'ENOTFOUND':
+      return 'host not found';
+    default:
+      return code ? `${code}: ${message}` : message;
+  }
+}
