@@ -693,8 +693,11 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The connection's change events, in sequence order (the pull feed)
-     * @description Events with a `sequence` greater than `after`, oldest first. Sequences are gapless per
+     * Change events in sequence order (the pull feed)
+     * @description With a token bound to a connection: that connection's events. With a token of the
+     *     application alone: the application's own events (`webhook_endpoint.disabled`).
+     *
+     *     Events with a `sequence` greater than `after`, oldest first. Sequences are gapless per
      *     connection, so a consumer that stores `next_after` and passes it as `after` next time
      *     misses nothing and can tell that it did not. An empty page means it is caught up
      *     (`next_after` is then `after` again).
@@ -706,6 +709,154 @@ export interface paths {
     get: operations['listEvents'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The application's webhook endpoints, newest first
+     * @description Webhook routes take a token of the application alone (403 for a token bound to a connection).
+     */
+    get: operations['listWebhooks'];
+    put?: never;
+    /**
+     * Register a webhook endpoint
+     * @description The URL must be `https` and must not resolve to a loopback, private, link-local,
+     *     carrier-grade NAT, unique-local, IPv4-mapped or metadata address (any spelling); it is
+     *     checked now and again before every connection, with the DNS answer pinned. The endpoint
+     *     hears events from now on (use replay for older ones). The `secret` (`whsec_...`) is in
+     *     this answer only: verify deliveries with any Standard Webhooks library.
+     */
+    post: operations['createWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    /** One webhook endpoint */
+    get: operations['getWebhook'];
+    put?: never;
+    post?: never;
+    /** Remove an endpoint and its delivery log */
+    delete: operations['deleteWebhook'];
+    options?: never;
+    head?: never;
+    /**
+     * Change an endpoint, or disable or enable it
+     * @description `enabled: true` also clears a disabled reason and the failure streak; deliveries held
+     *     while it was disabled follow. `connection_ids: null` means every connection. A connection
+     *     added here hears events from now on.
+     */
+    patch: operations['updateWebhook'];
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Replace the signing secret, keeping the old one valid for a grace period
+     * @description During the grace period (default 24 h) every delivery carries two signatures, one per
+     *     secret, so receivers holding either verify. The new `secret` is in this answer only.
+     */
+    post: operations['rotateWebhookSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    /** The endpoint's delivery log, newest first */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries/{delivery_id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+        delivery_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a delivery again now
+     * @description A pending delivery is brought forward; a failed or succeeded one gets one more attempt (same `webhook-id`).
+     */
+    post: operations['retryWebhookDelivery'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a stream's events after a sequence again, with their original ids
+     * @description Queues every event of one stream with `sequence > after_sequence` that the endpoint
+     *     subscribes to (at most 10,000 per call; `more` says whether to call again after
+     *     `last_sequence`). Deliveries carry the original event id as `webhook-id`.
+     */
+    post: operations['replayWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1760,23 +1911,156 @@ export interface components {
        *     `position.updated`, `position.deleted`, `reporting_line.changed`,
        *     `absence.created`, `absence.updated`, `absence.deleted`, `connection.connected`,
        *     `connection.sync_completed`, `connection.sync_failed`, `connection.paused`,
-       *     `connection.resumed`, `connection.deleted`, `sync_run.needs_confirmation`.
-       *     Absence types have no events.
+       *     `connection.resumed`, `connection.deleted`, `sync_run.needs_confirmation`, and the
+       *     application's own `webhook_endpoint.disabled` (object: `id`, `url`, `reason`
+       *     `gone` or `failing`, `disabled_at`). Absence types have no events.
        * @example employee.updated
        */
       type: string;
-      /** Format: uuid */
-      connection_id: string;
       /**
-       * @description The connection's `customer_ref` when the event was written.
+       * Format: uuid
+       * @description Null for the application's own events (`webhook_endpoint.disabled`).
+       */
+      connection_id: string | null;
+      /**
+       * @description The connection's `customer_ref` when the event was written; null without a connection.
        * @example acme-gmbh
        */
-      customer_ref: string;
-      /** @description Gapless and increasing per connection (1, 2, 3 ...). */
+      customer_ref: string | null;
+      /** @description Gapless and increasing per connection (1, 2, 3 ...), and for the application's own events on their own count. */
       sequence: number;
       /** Format: date-time */
       occurred_at: string;
       data: components['schemas']['EventData'];
+    };
+    /**
+     * @description Exact event types, a family (`employee.*`) or everything (`*`). Unknown ones are a 400.
+     * @example [
+     *       "employee.*",
+     *       "connection.paused"
+     *     ]
+     */
+    WebhookEventTypes: string[];
+    CreateWebhookRequest: {
+      /** @example https://hooks.expense.example/hris */
+      url: string;
+      event_types: components['schemas']['WebhookEventTypes'];
+      /** @description Only these connections' events; absent or null for every connection, including later ones. */
+      connection_ids?: string[] | null;
+      description?: string;
+      /** @default true */
+      enabled: boolean;
+    };
+    UpdateWebhookRequest: {
+      url?: string;
+      event_types?: components['schemas']['WebhookEventTypes'];
+      connection_ids?: string[] | null;
+      description?: string | null;
+      enabled?: boolean;
+    };
+    RotateWebhookSecretRequest: {
+      /**
+       * @description How long the previous secret keeps signing; 0 retires it at once.
+       * @default 86400
+       */
+      grace_period_seconds: number;
+    };
+    ReplayWebhookRequest: {
+      after_sequence: number;
+      /**
+       * Format: uuid
+       * @description The connection whose events to replay (required unless the endpoint receives one connection only); null replays the application's own events.
+       */
+      connection_id?: string | null;
+    };
+    WebhookEndpoint: {
+      /** Format: uuid */
+      id: string;
+      url: string;
+      description: string | null;
+      event_types: string[];
+      connection_ids: string[] | null;
+      enabled: boolean;
+      /**
+       * @description `manual` (the owner), `gone` (the receiver answered 410), `failing` (no 2xx for 3 days).
+       * @enum {string|null}
+       */
+      disabled_reason: 'manual' | 'gone' | 'failing' | null;
+      /** Format: date-time */
+      disabled_at: string | null;
+      /**
+       * Format: date-time
+       * @description Start of the current run of failed attempts; null after any 2xx.
+       */
+      failing_since: string | null;
+      /**
+       * Format: date-time
+       * @description While a rotation's grace period runs, when the previous secret stops signing.
+       */
+      previous_secret_expires_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    WebhookEndpointWithSecret: {
+      /**
+       * @description `whsec_` + base64 of the key. Shown in this answer only; store it now.
+       * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+       */
+      secret: string;
+    } & components['schemas']['WebhookEndpoint'];
+    WebhookEndpointList: {
+      data: components['schemas']['WebhookEndpoint'][];
+      next_cursor: string | null;
+    };
+    WebhookAttempt: {
+      /** Format: date-time */
+      attempted_at: string;
+      /** @description Null when no HTTP answer came. */
+      status_code: number | null;
+      duration_ms: number;
+      /** @description Why no answer came (refused URL */
+      error: string | null;
+      /** @description The first characters of the answer's body. */
+      response_excerpt: string | null;
+    };
+    WebhookDelivery: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      endpoint_id: string;
+      /**
+       * Format: uuid
+       * @description Also the `webhook-id` header of every attempt.
+       */
+      event_id: string;
+      event_type: string;
+      /** Format: uuid */
+      connection_id: string | null;
+      sequence: number;
+      replay: boolean;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      attempts: number;
+      /** Format: date-time */
+      next_attempt_at: string | null;
+      /** Format: date-time */
+      last_attempt_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      attempt_log: components['schemas']['WebhookAttempt'][];
+    };
+    WebhookDeliveryList: {
+      data: components['schemas']['WebhookDelivery'][];
+      next_cursor: string | null;
+    };
+    WebhookReplayResult: {
+      queued: number;
+      /** Format: uuid */
+      connection_id: string | null;
+      last_sequence: number | null;
+      more: boolean;
     };
     /**
      * @description For record events, `object` is the record as the API serves it (without `remote_data`)
@@ -1935,6 +2219,8 @@ export interface components {
     ApplicationId: string;
     /** @description A connection id; another application's id answers 404 exactly like an unknown one. */
     ConnectionId: string;
+    /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+    WebhookId: string;
     /** @description A sync run id; another application's id answers 404 exactly like an unknown one. */
     SyncRunId: string;
     /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
@@ -3221,6 +3507,321 @@ export interface operations {
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listWebhooks: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  createWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "url": "https://hooks.expense.example/hris",
+         *       "event_types": [
+         *         "employee.*",
+         *         "connection.paused"
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['CreateWebhookRequest'];
+      };
+    };
+    responses: {
+      /** @description The endpoint, with its secret (shown once). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecret'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  getWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The endpoint. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  deleteWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  updateWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "enabled": true
+         *     }
+         */
+        'application/json': components['schemas']['UpdateWebhookRequest'];
+      };
+    };
+    responses: {
+      /** @description The endpoint after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  rotateWebhookSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        /**
+         * @example {
+         *       "grace_period_seconds": 86400
+         *     }
+         */
+        'application/json': components['schemas']['RotateWebhookSecretRequest'];
+      };
+    };
+    responses: {
+      /** @description The endpoint with its new secret (shown once). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecret'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1-500. Over 500 is a 400, not a silent clamp. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the previous page. Opaque; stable while data changes. */
+        cursor?: components['parameters']['Cursor'];
+        status?: 'pending' | 'succeeded' | 'failed';
+        /** @example employee.created */
+        event_type?: string;
+        /** @description Only deliveries created at or after this instant. */
+        since?: string;
+        /** @description Only deliveries created before this instant. */
+        until?: string;
+      };
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryList'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  retryWebhookDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+        delivery_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The delivery, queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The delivery is being sent right now. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  replayWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A webhook endpoint id; another application's id answers 404 exactly like an unknown one. */
+        id: components['parameters']['WebhookId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "after_sequence": 120,
+         *       "connection_id": "3f1c2a7e-5b8d-4c9e-a1f0-7d6e5c4b3a21"
+         *     }
+         */
+        'application/json': components['schemas']['ReplayWebhookRequest'];
+      };
+    };
+    responses: {
+      /** @description What was queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookReplayResult'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];
     };
   };

@@ -92,12 +92,12 @@ export class WebhooksController {
     return this.webhooks.listDeliveries(auth, id, query);
   }
 
-  @Post(':id/deliveries/:deliveryId/retry')
+  @Post(':id/deliveries/:delivery_id/retry')
   @HttpCode(202)
   retry(
     @Auth() auth: AuthContext,
     @Param('id') id: string,
-    @Param('deliveryId') deliveryId: string,
+    @Param('delivery_id') deliveryId: string,
   ): Promise<WebhookDeliveryView> {
     return this.webhooks.retryDelivery(auth, id, deliveryId);
   }

@@ -70,6 +70,22 @@ const TENANT_TARGETS: Record<string, Target> = {
     connectionBound: true,
   },
   'GET /v1/hris/absences/{id}': { params: (t) => ({ id: t.connectionId }), connectionBound: true },
+  // Webhook endpoints: a connection id is no one's endpoint (or delivery), so 404 for everyone.
+  'GET /v1/webhooks/{id}': { params: (t) => ({ id: t.connectionId }) },
+  'PATCH /v1/webhooks/{id}': { params: (t) => ({ id: t.connectionId }), body: () => ({}) },
+  'DELETE /v1/webhooks/{id}': { params: (t) => ({ id: t.connectionId }) },
+  'POST /v1/webhooks/{id}/rotate-secret': {
+    params: (t) => ({ id: t.connectionId }),
+    body: () => ({}),
+  },
+  'GET /v1/webhooks/{id}/deliveries': { params: (t) => ({ id: t.connectionId }) },
+  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': {
+    params: (t) => ({ id: t.connectionId, delivery_id: t.connectionId }),
+  },
+  'POST /v1/webhooks/{id}/replay': {
+    params: (t) => ({ id: t.connectionId }),
+    body: () => ({ after_sequence: 0 }),
+  },
 };
 
 function tokenOperations(contract: Contract): Operation[] {
