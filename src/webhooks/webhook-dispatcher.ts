@@ -145,7 +145,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
     // Longer than any attempt (timeout) plus recording it; a lease that ran out means its holder died.
-    const leaseUntil = new Date(now.getTime() + this.config.webhooks.timeoutMs * 2 + 30_000);
+    const leaseUntil = new Date(now.getTime() + this.config.webhooks.timeoutMs * 2 + 5_000);
     const perEndpoint = Math.max(1, Math.floor(this.config.webhooks.concurrency / 4));
     // An UPDATE through TypeORM's pg driver answers [rows, count].
     const [rows] = await this.dataSource.query<[ClaimedDelivery[], number]>(

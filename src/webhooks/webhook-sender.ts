@@ -28,7 +28,10 @@ export interface SendOutcome {
 
 @Injectable()
 export class WebhookSender {
-  /** Tests swap the resolver to prove that a hostile DNS answer is refused at send time. */
+  /**
+   * The DNS resolver for registration and sending (unset: the system's). Tests set a fake one
+   * to prove that a name answering with a forbidden address is refused at either point.
+   */
   lookup: LookupAll | undefined;
 
   constructor(private readonly config: AppConfig) {}

@@ -37,6 +37,7 @@ import {
 } from './webhook.view';
 import { MAX_ATTEMPTS } from './retry-policy';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookSender } from './webhook-sender';
 
 /** Events one replay call queues at most; the answer says where to continue. */
 export const REPLAY_MAX_EVENTS = 10_000;
@@ -67,6 +68,7 @@ export class WebhooksService {
     private readonly clock: Clock,
     private readonly secrets: WebhookSecrets,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly sender: WebhookSender,
   ) {}
 
   async create(
@@ -374,9 +376,12 @@ export class WebhooksService {
   }
 
   private async checkedUrl(raw: string): Promise<string> {
-    const target = await guardWebhookTarget(raw, {
-      allowInsecure: this.config.webhooks.allowInsecureUrls,
-    });
+    // The sender's resolver, so registration and sending judge the same DNS answers.
+    const target = await guardWebhookTarget(
+      raw,
+      { allowInsecure: this.config.webhooks.allowInsecureUrls },
+      ...(this.sender.lookup ? [this.sender.lookup] : []),
+    );
     if (!target.ok) {
       throw invalidField('url', target.reason, `The webhook URL is refused: ${target.reason}.`);
     }
