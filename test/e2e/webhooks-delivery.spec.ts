@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type RunningSandbox } from '../../connectors/personio/sandbox/sandbox';
+import { type RunningSandbox } from '../../connectors/personio/sandbox';
 import {
   accessToken,
   createApplication,
