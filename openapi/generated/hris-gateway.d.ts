@@ -2003,13 +2003,13 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
-    WebhookEndpointWithSecret: {
+    WebhookEndpointWithSecret: components['schemas']['WebhookEndpoint'] & {
       /**
        * @description `whsec_` + base64 of the key. Shown in this answer only; store it now.
        * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
        */
       secret: string;
-    } & components['schemas']['WebhookEndpoint'];
+    };
     WebhookEndpointList: {
       data: components['schemas']['WebhookEndpoint'][];
       next_cursor: string | null;

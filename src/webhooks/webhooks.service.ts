@@ -269,7 +269,7 @@ export class WebhooksService {
       if (connectionId) {
         await this.checkedConnections(manager, endpoint.applicationId, [connectionId]);
       }
-      const [rows] = await manager.query<[Array<{ sequence: string }>, number]>(
+      const rows = await manager.query<Array<{ sequence: string }>>(
         `INSERT INTO webhook_deliveries
            (endpoint_id, event_id, connection_id, sequence, event_type, replay, max_attempts, next_attempt_at)
          SELECT $1, e.id, e.connection_id, e.sequence, e.type, true, ${MAX_ATTEMPTS}, $5
