@@ -1,0 +1,34 @@
+import { EVENT_TYPES } from '../events/event-types';
+import { eventPatternProblem, matchesEventType } from './event-filter';
+
+describe('event filter', () => {
+  it('accepts known types, known families and *', () => {
+    for (const type of EVENT_TYPES) expect(eventPatternProblem(type)).toBeNull();
+    expect(eventPatternProblem('employee.*')).toBeNull();
+    expect(eventPatternProblem('webhook_endpoint.*')).toBeNull();
+    expect(eventPatternProblem('*')).toBeNull();
+  });
+
+  it('refuses unknown types and families with a reason', () => {
+    for (const bad of [
+      'employee.hired',
+      'employees.*',
+      'employee*',
+      '*.created',
+      '',
+      'employee.',
+    ]) {
+      expect(eventPatternProblem(bad)).toEqual(expect.any(String));
+    }
+  });
+
+  it('matches exact types, families and everything, nothing else', () => {
+    expect(matchesEventType(['employee.*'], 'employee.created')).toBe(true);
+    expect(matchesEventType(['employee.*'], 'employees.created')).toBe(false);
+    expect(matchesEventType(['employee.*'], 'team.created')).toBe(false);
+    expect(matchesEventType(['team.updated'], 'team.updated')).toBe(true);
+    expect(matchesEventType(['team.updated'], 'team.created')).toBe(false);
+    expect(matchesEventType(['*'], 'connection.paused')).toBe(true);
+    expect(matchesEventType([], 'connection.paused')).toBe(false);
+  });
+});
