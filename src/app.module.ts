@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
 import { type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ClockModule } from './common/time/clock.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemValidationPipe } from './common/errors/validation';
 import { JsonContentTypeGuard } from './common/http/json-content-type.guard';
@@ -38,6 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule,
         LoggerModule.forRoot(httpLoggerParams(logger)),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.database.poolSize)),
         HealthModule,

@@ -3,6 +3,7 @@
  * the token is bound to a connection), pausing and resuming, settings changes, and deletion
  * (credentials and synced data removed, a tombstone and an event kept).
  */
+import { Clock } from '../common/time/clock';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -39,6 +40,7 @@ export class ConnectionsService {
     private readonly connections: ConnectionsRepository,
     private readonly events: EventsWriter,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   async list(
@@ -82,7 +84,7 @@ export class ConnectionsService {
         if (input.settings.schedule !== undefined && row.nextSyncAt !== null) {
           const application = await manager.findOneBy(ApplicationEntity, { id: row.applicationId });
           const next = effectiveSettings(application?.defaultSettings, changes.settings);
-          changes.nextSyncAt = nextSyncAfter(next.schedule, new Date());
+          changes.nextSyncAt = nextSyncAfter(next.schedule, this.clock.now());
         }
       }
       if (input.status === 'paused' && row.status !== 'paused') {
@@ -116,7 +118,7 @@ export class ConnectionsService {
           status: 'connected',
           statusReason: null,
           consecutiveFailures: 0,
-          nextSyncAt: new Date(),
+          nextSyncAt: this.clock.now(),
         });
         await this.events.append(manager, row, 'connection.resumed', { id: row.id });
       }

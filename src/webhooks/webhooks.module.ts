@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/time/clock';
 import { EventsModule } from '../events/events.module';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookSecrets } from './webhook-secrets';
@@ -11,7 +10,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [EventsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDispatcher, WebhookSender, WebhookSecrets, Clock],
-  exports: [WebhookDispatcher, Clock],
+  providers: [WebhooksService, WebhookDispatcher, WebhookSender, WebhookSecrets],
+  exports: [WebhookDispatcher],
 })
 export class WebhooksModule {}

@@ -19,6 +19,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource, In } from 'typeorm';
+import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { effectiveSettings } from '../../connections/dto/connection-settings.dto';
 import { nextSyncAfter } from '../../connections/schedule';
@@ -42,6 +43,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: SyncRunner,
     private readonly registry: SchedulerRegistry,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -127,19 +129,20 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async queueDue(): Promise<void> {
+    // Schedules follow the injectable Clock (tests move it to 04:00 instead of waiting for it).
+    const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const due = await manager.query<
         Array<{ id: string; application_id: string; settings: object; defaults: object }>
       >(
         `SELECT c.id, c.application_id, c.settings, a.default_settings AS defaults
          FROM connections c JOIN applications a ON a.id = c.application_id
-         WHERE c.status = 'connected' AND c.next_sync_at <= now()
+         WHERE c.status = 'connected' AND c.next_sync_at <= $2
          ORDER BY c.next_sync_at LIMIT $1
          FOR UPDATE OF c SKIP LOCKED`,
-        [DUE_BATCH],
+        [DUE_BATCH, now],
       );
       if (due.length === 0) return;
-      const now = new Date();
       const next = due.map((row) => {
         const settings = effectiveSettings(
           row.defaults as Record<string, unknown>,
