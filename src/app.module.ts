@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module';
 import { SyncModule } from './sync/sync.module';
 import { HrisModule } from './hris/hris.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -40,6 +41,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule,
+        MetricsModule,
         LoggerModule.forRoot(httpLoggerParams(logger)),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.database.poolSize)),
         HealthModule,

@@ -38,6 +38,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Prometheus metrics
+     * @description Runs by outcome and duration, records changed, Personio requests, 429s and rate-limit
+     *     waits, webhook attempts by outcome and latency (counted per process), plus queue
+     *     depths, pending deliveries and connections by status (read from the database, the
+     *     same on every replica). With `METRICS_TOKEN` configured it must be sent as a bearer
+     *     token; without it the endpoint is open, for private networks.
+     */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/openapi.yaml': {
     parameters: {
       query?: never;
@@ -2302,6 +2326,27 @@ export interface operations {
           'application/problem+json': components['schemas']['NotReadyProblem'];
         };
       };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Prometheus text exposition format. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
     };
   };
   getOpenApiDocument: {

@@ -31,6 +31,7 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'ADMIN_TOKEN',
   'VAULT_KEYS',
+  'METRICS_TOKEN',
 ]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -92,6 +93,13 @@ class EnvironmentVariables {
     message: 'ADMIN_TOKEN must be at least 32 characters (e.g. openssl rand -base64 32)',
   })
   ADMIN_TOKEN?: string;
+
+  /** Bearer token Prometheus must send to GET /metrics; unset leaves /metrics open. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -279,6 +287,8 @@ export class AppConfig {
       readonly concurrency: number;
       readonly staleAfterMs: number;
     },
+    /** Bearer token for GET /metrics; unset leaves it open (private networks only). */
+    readonly metricsToken: string | undefined,
     readonly webhooks: {
       readonly enabled: boolean;
       readonly allowInsecureUrls: boolean;
@@ -392,6 +402,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       concurrency: vars.SYNC_CONCURRENCY,
       staleAfterMs: vars.SYNC_STALE_AFTER_MS,
     },
+    vars.METRICS_TOKEN,
     {
       enabled: vars.WEBHOOKS_ENABLED === 'true',
       allowInsecureUrls: vars.WEBHOOK_ALLOW_INSECURE_URLS === 'true',

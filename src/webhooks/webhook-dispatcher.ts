@@ -29,6 +29,7 @@ import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { EVENT_COLUMNS, toEventView, type EventRow } from '../events/event.view';
 import { EventsWriter } from '../events/events.writer';
+import { Metrics } from '../metrics/metrics';
 import { DISABLE_AFTER_FAILING_MS, parseRetryAfter, retryDelayMs } from './retry-policy';
 import { webhookHeaders } from './signature';
 import { fanOut, openNewStreams } from './webhook-fanout';
@@ -71,6 +72,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly sender: WebhookSender,
     private readonly secrets: WebhookSecrets,
     private readonly events: EventsWriter,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -227,6 +229,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   ): Promise<void> {
     const now = this.clock.now();
     const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+    const outcomeLabel = Metrics.webhookOutcome(outcome.statusCode);
+    this.metrics.webhookAttempts.inc({ outcome: outcomeLabel });
+    this.metrics.webhookLatency.observe({ outcome: outcomeLabel }, outcome.durationMs / 1000);
     const attempts = delivery.attempts + 1;
     const givenUp = !ok && attempts >= delivery.max_attempts;
     const retryAfterMs =

@@ -24,7 +24,8 @@ import { AppConfig } from '../../config/app-config';
 import { effectiveSettings } from '../../connections/dto/connection-settings.dto';
 import { nextSyncAfter } from '../../connections/schedule';
 import { RunAborted, SyncRunner, type RunControl } from '../engine/sync-runner';
-import { SyncRunEntity } from '../runs/sync-run.entity';
+import { SyncRunEntity, type RunRequests } from '../runs/sync-run.entity';
+import { Metrics } from '../../metrics/metrics';
 
 const TICK = 'sync-scheduler-tick';
 const DUE_BATCH = 100;
@@ -44,6 +45,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly runner: SyncRunner,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -167,6 +169,49 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     });
   }
 
+  /** Counts a finished run into the metrics, from its record (the one source of its outcome). */
+  private async observe(runId: string): Promise<void> {
+    try {
+      const [run] = await this.dataSource.query<
+        Array<{
+          status: string;
+          trigger: string;
+          started_at: Date | null;
+          finished_at: Date | null;
+          counts: Record<string, { created: number; updated: number; deleted: number }> | null;
+          requests: Partial<RunRequests> | null;
+        }>
+      >(
+        `SELECT status, trigger, started_at, finished_at, counts, requests FROM sync_runs WHERE id = $1`,
+        [runId],
+      );
+      if (!run || !['succeeded', 'failed', 'needs_confirmation'].includes(run.status)) return;
+      this.metrics.syncRuns.inc({ outcome: run.status, trigger: run.trigger });
+      if (run.started_at && run.finished_at) {
+        this.metrics.syncRunDuration.observe(
+          { outcome: run.status },
+          (run.finished_at.getTime() - run.started_at.getTime()) / 1000,
+        );
+      }
+      if (run.status === 'succeeded') {
+        for (const [resource, counts] of Object.entries(run.counts ?? {})) {
+          for (const change of ['created', 'updated', 'deleted'] as const) {
+            if (counts[change] > 0) {
+              this.metrics.recordsChanged.inc({ resource, change }, counts[change]);
+            }
+          }
+        }
+      }
+      const requests = run.requests ?? {};
+      this.metrics.personioRequests.inc(requests.made ?? 0);
+      this.metrics.personioThrottled.inc(requests.throttled ?? 0);
+      this.metrics.personioRetries.inc(requests.retries ?? 0);
+      this.metrics.personioRateLimitWait.inc((requests.rate_limit_wait_ms ?? 0) / 1000);
+    } catch (error) {
+      this.logger.warn({ run: runId, err: String(error) }, 'could not count a run into metrics');
+    }
+  }
+
   private async claimQueued(): Promise<void> {
     const free = this.config.sync.concurrency - this.active.size;
     if (free <= 0 || this.stopping) return;
@@ -190,6 +235,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         .catch((error: unknown) =>
           this.logger.error({ run: run.id, err: String(error) }, 'sync run crashed'),
         )
+        .then(() => this.observe(run.id))
         .finally(() => {
           this.active.delete(run.id);
           this.nudge();
