@@ -2,13 +2,16 @@
  * The gateway process. The only module that reads process.env (handed once to loadConfig).
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/app-config';
+import { randomBytes } from 'node:crypto';
+import { type AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { startGateway } from './bootstrap';
+import { startDemoSandbox } from './demo/demo-sandbox';
+import { prepareDemo } from './demo/demo-setup';
+import { renderQuickStart } from './demo/quick-start';
 
-async function main(): Promise<void> {
-  let config;
+function configFrom(env: Record<string, string | undefined>): AppConfig {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(
@@ -16,8 +19,46 @@ async function main(): Promise<void> {
     );
     process.exit(78); // EX_CONFIG
   }
+}
+
+async function main(): Promise<void> {
+  let config = configFrom(process.env);
+  // Demo mode (development without a Personio URL): the built-in sandbox stands in for
+  // Personio, and the gateway is configured around it before it starts.
+  const sandbox = config.demo.enabled
+    ? await startDemoSandbox({
+        dataDir: config.dataDir,
+        port: config.demo.sandboxPort,
+        employees: config.demo.employees,
+      })
+    : undefined;
+  if (sandbox) {
+    config = configFrom({
+      ...process.env,
+      DEMO: 'on',
+      PERSONIO_BASE_URL: sandbox.url,
+      PERSONIO_PACING: 'off',
+      ADMIN_TOKEN: config.adminToken ?? randomBytes(24).toString('hex'),
+      WEBHOOK_ALLOW_INSECURE_URLS: 'true',
+    });
+  }
 
   const gateway = await startGateway(config);
+  if (sandbox) {
+    const credential = sandbox.credentials[0]!;
+    const quickStart = await prepareDemo({
+      gatewayUrl: gateway.url,
+      publicUrl: config.publicUrl,
+      adminToken: config.adminToken!,
+      receiverUrl: `http://127.0.0.1:${config.demo.receiverPort}/webhooks`,
+      personio: {
+        clientId: credential.clientId,
+        clientSecret: credential.clientSecret,
+        employees: config.demo.employees,
+      },
+    });
+    process.stdout.write(renderQuickStart(quickStart));
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -28,13 +69,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     forced.unref();
-    gateway.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        gateway.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    gateway
+      .close()
+      .then(() => sandbox?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          gateway.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -200,6 +200,35 @@ class EnvironmentVariables {
   @Max(3_600_000)
   SYNC_STALE_AFTER_MS: number = 120_000;
 
+  /**
+   * Demo mode of `npm start`: the built-in Personio sandbox, a demo application, webhook and
+   * connect link, and a printed quick start. `auto`: on in development when PERSONIO_BASE_URL
+   * is not set.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(['auto', 'on', 'off'], { message: 'DEMO must be auto, on or off' })
+  DEMO: string = 'auto';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  DEMO_SANDBOX_PORT: number = 4010;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  DEMO_RECEIVER_PORT: number = 4020;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  DEMO_EMPLOYEES: number = 300;
+
   /** "false" runs no webhook dispatcher in this process (an API-only replica). */
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
@@ -287,6 +316,12 @@ export class AppConfig {
       readonly concurrency: number;
       readonly staleAfterMs: number;
     },
+    readonly demo: {
+      readonly enabled: boolean;
+      readonly sandboxPort: number;
+      readonly receiverPort: number;
+      readonly employees: number;
+    },
     /** Bearer token for GET /metrics; unset leaves it open (private networks only). */
     readonly metricsToken: string | undefined,
     readonly webhooks: {
@@ -362,6 +397,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'VAULT_KEYS: required when NODE_ENV=production (the dev key file is for development only)',
     );
   }
+  if (vars.NODE_ENV === 'production' && vars.DEMO === 'on') {
+    problems.push('DEMO: must not be on when NODE_ENV=production (it prints secrets)');
+  }
   if (vars.NODE_ENV === 'production' && vars.WEBHOOK_ALLOW_INSECURE_URLS === 'true') {
     problems.push(
       'WEBHOOK_ALLOW_INSECURE_URLS: must be false when NODE_ENV=production (it lets subscribers reach the gateway host)',
@@ -401,6 +439,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tickMs: vars.SYNC_TICK_MS,
       concurrency: vars.SYNC_CONCURRENCY,
       staleAfterMs: vars.SYNC_STALE_AFTER_MS,
+    },
+    {
+      enabled:
+        vars.DEMO === 'on' ||
+        (vars.DEMO === 'auto' && vars.NODE_ENV === 'development' && !env.PERSONIO_BASE_URL),
+      sandboxPort: vars.DEMO_SANDBOX_PORT,
+      receiverPort: vars.DEMO_RECEIVER_PORT,
+      employees: vars.DEMO_EMPLOYEES,
     },
     vars.METRICS_TOKEN,
     {
