@@ -18,6 +18,7 @@ import { Providers } from '../providers/providers.module';
 import { nextSyncAfter } from '../connections/schedule';
 import { SyncQueue } from '../sync/runs/sync-queue';
 import { SyncScheduler } from '../sync/scheduler/sync-scheduler';
+import { Clock } from '../common/time/clock';
 import { sealingContext } from '../vault/sealed-columns';
 import { Vault } from '../vault/vault';
 import { hashLinkToken, looksLikeLinkToken } from './connect-link-token';
@@ -54,6 +55,7 @@ export class ConnectPageService {
     private readonly scheduler: SyncScheduler,
     private readonly vault: Vault,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   /** The link's session and application, or undefined for every kind of unusable link alike. */
@@ -143,9 +145,9 @@ export class ConnectPageService {
           ),
           status: 'connected',
           statusReason: null,
-          connectedAt: new Date(),
+          connectedAt: this.clock.now(),
           consecutiveFailures: 0,
-          nextSyncAt: nextSyncAfter(settings.schedule, new Date()),
+          nextSyncAt: nextSyncAfter(settings.schedule, this.clock.now()),
         },
         manager,
       );
