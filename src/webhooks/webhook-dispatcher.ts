@@ -62,6 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly inFlight = new Set<Promise<void>>();
   private ticking: Promise<void> | null = null;
   private again = false;
+  private fanOutDue = true;
   private stopping = false;
 
   constructor(
@@ -84,8 +85,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.nudge();
   }
 
-  /** Runs a round now (or right after the one in progress). */
+  /** Runs a full round (fan-out and claim) now, or right after the one in progress. */
   nudge(): void {
+    this.fanOutDue = true;
+    this.schedule();
+  }
+
+  /**
+   * Runs a round now or right after the one in progress; it fans out only when a tick or a
+   * nudge asked for it, so the claim after each finished attempt stays one cheap statement.
+   */
+  private schedule(): void {
     if (!this.config.webhooks.enabled || this.stopping) return;
     if (this.ticking) {
       this.again = true;
@@ -95,7 +105,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.ticking = null;
       if (this.again) {
         this.again = false;
-        this.nudge();
+        this.schedule();
       }
     });
   }
@@ -123,16 +133,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async round(): Promise<void> {
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await openNewStreams(manager);
-        await fanOut(manager, this.clock.now());
-      });
+      if (this.fanOutDue) {
+        this.fanOutDue = false;
+        await this.dataSource.transaction(async (manager) => {
+          await openNewStreams(manager);
+          await fanOut(manager, this.clock.now());
+        });
+      }
       const free = this.config.webhooks.concurrency - this.inFlight.size;
       if (free <= 0) return;
       for (const delivery of await this.claim(free)) {
         const attempt = this.attempt(delivery).finally(() => {
           this.inFlight.delete(attempt);
-          this.nudge();
+          this.schedule();
         });
         this.inFlight.add(attempt);
       }
