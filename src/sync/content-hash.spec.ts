@@ -1,4 +1,12 @@
-import { canonicalJson, contentHash, contentOf, VOLATILE_FIELDS } from './content-hash';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import {
+  canonicalJson,
+  contentDigest,
+  contentHash,
+  contentOf,
+  VOLATILE_FIELDS,
+} from './content-hash';
 import { sampleEmployee } from './sync.test-kit';
 
 describe('canonicalJson', () => {
@@ -47,5 +55,76 @@ describe('contentHash', () => {
     expect(contentHash(sampleEmployee({ custom_fields: { dynamic_1: 'No' } }))).not.toBe(base);
     expect(contentHash(sampleEmployee({ remote_created_at: null }))).not.toBe(base);
     expect(contentHash(sampleEmployee({ email: null }))).not.toBe(base);
+  });
+});
+
+/**
+ * The first implementation, kept as the reference: stored hashes were made with it, so any
+ * rewrite must give the same text for every value, or every record would look changed once.
+ */
+function referenceJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((item) => referenceJson(item)).join(',')}]`;
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceJson(v)}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`cannot hash a ${typeof value}`);
+  }
+}
+
+describe('hash compatibility with the stored hashes', () => {
+  const member = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.date({ noInvalidDate: true }),
+  );
+  const content = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, member, tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(
+      fc.oneof(fc.string(), fc.constantFrom(...VOLATILE_FIELDS)),
+      tie('value'),
+      {
+        maxKeys: 6,
+      },
+    ),
+  }));
+
+  it('writes the same canonical JSON as the first implementation for any value', () => {
+    fc.assert(
+      fc.property(content.value, (value) => {
+        expect(canonicalJson(value)).toBe(referenceJson(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('hashes any record as sha256(reference JSON of its content), hex and bytes alike', () => {
+    fc.assert(
+      fc.property(content.object, (record) => {
+        const expected = createHash('sha256')
+          .update(referenceJson(contentOf(record)), 'utf8')
+          .digest();
+        expect(contentHash(record)).toBe(expected.toString('hex'));
+        expect(contentDigest(record).equals(expected)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

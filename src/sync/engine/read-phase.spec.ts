@@ -11,13 +11,15 @@ import { compileScope, UNRESTRICTED_SCOPE } from '../scope';
 import { sampleEmployee } from '../sync.test-kit';
 import {
   deletionsOf,
+  readAhead,
   readAll,
   type ChangeSink,
   type ReadPlan,
   type StagedRecord,
-  type StoredIndex,
+  type StoredEntry,
 } from './read-phase';
 import { employeeData } from './resource-specs';
+import { StoredIndex } from './stored-index';
 
 const CONNECTION = '0b3c7e0e-8f7a-4b1e-9c55-0d6f3a2b1c9d';
 const WINDOW: DateWindow = { from: '2026-11-01', to: '2027-05-01' };
@@ -40,8 +42,10 @@ function sessionOf(pages: {
 
 class RecordingSink implements ChangeSink {
   staged: StagedRecord[] = [];
-  stage(record: StagedRecord): Promise<void> {
+  stored: Array<StoredEntry | undefined> = [];
+  stage(record: StagedRecord, stored: StoredEntry | undefined): Promise<void> {
     this.staged.push(record);
+    this.stored.push(stored);
     return Promise.resolve();
   }
   flush(): Promise<void> {
@@ -84,7 +88,7 @@ describe('readAll', () => {
   it('stages new and changed records and skips unchanged ones without staging', async () => {
     const mapping = compileFieldMapping(undefined, []).plan;
     const adaData = employeeData(CONNECTION, { ...ada, custom_fields: {} });
-    const index: StoredIndex = new Map([['1', { hash: contentHash(adaData), live: true }]]);
+    const index = StoredIndex.of([['1', { hash: contentHash(adaData), live: true }]]);
     const sink = new RecordingSink();
     const outcome = await readAll(
       sessionOf({ employees: [[ada, bob]] }),
@@ -102,7 +106,7 @@ describe('readAll', () => {
   it('leaves out-of-scope people and their absences out, and names them left_scope', async () => {
     const scope = compileScope({ statuses: ['active'] }, []).plan;
     const gone = sampleEmployee({ remote_id: '3', status: 'inactive' });
-    const index: StoredIndex = new Map([
+    const index = StoredIndex.of([
       ['1', { hash: 'old', live: true }],
       ['3', { hash: 'old', live: true }],
       ['9', { hash: 'old', live: true }],
@@ -116,16 +120,18 @@ describe('readAll', () => {
       { employees: index },
       new RecordingSink(),
     );
-    expect(deletionsOf(index, outcome.reads.employees)).toEqual([
+    expect(deletionsOf(outcome.reads.employees)).toEqual([
       { remoteId: '3', reason: 'left_scope' },
       { remoteId: '9', reason: 'removed_in_source' },
     ]);
-    expect(Array.from(outcome.reads.absences?.seen ?? [])).toEqual(['a1']);
+    expect(outcome.reads.absences?.seenCount).toBe(1);
+    expect(outcome.reads.absences?.hasSeen('a1')).toBe(true);
+    expect(outcome.reads.absences?.hasSeen('a3')).toBe(false);
     expect(outcome.reads.absences?.outOfScope.has('a3')).toBe(true);
   });
 
   it('trusts no deletions of a resource whose read returned a record twice', async () => {
-    const index: StoredIndex = new Map([['7', { hash: 'old', live: true }]]);
+    const index = StoredIndex.of([['7', { hash: 'old', live: true }]]);
     const outcome = await readAll(
       sessionOf({ employees: [[ada], [ada]] }),
       plan(),
@@ -133,8 +139,27 @@ describe('readAll', () => {
       new RecordingSink(),
     );
     expect(outcome.reads.employees?.deletionsTrusted).toBe(false);
-    expect(deletionsOf(index, outcome.reads.employees)).toEqual([]);
+    expect(deletionsOf(outcome.reads.employees)).toEqual([]);
     expect(outcome.warnings.join(' ')).toContain('twice');
+  });
+
+  it('restores a deleted record with an equal hash and never deletes what is already gone', async () => {
+    const adaData = employeeData(CONNECTION, { ...ada, custom_fields: {} });
+    const index = StoredIndex.of([
+      ['1', { hash: contentHash(adaData), live: false }],
+      ['5', { hash: contentHash(adaData), live: false }],
+    ]);
+    const sink = new RecordingSink();
+    const outcome = await readAll(
+      sessionOf({ employees: [[ada]] }),
+      plan(),
+      { employees: index },
+      sink,
+    );
+    expect(sink.staged.map((r) => r.remoteId)).toEqual(['1']);
+    expect(sink.stored).toEqual([{ live: false }]);
+    expect(sink.staged[0]?.hash).toBe(contentHash(adaData));
+    expect(deletionsOf(outcome.reads.employees)).toEqual([]);
   });
 
   it('lets a failed read throw, so nothing after it can be used to delete', async () => {
@@ -146,5 +171,103 @@ describe('readAll', () => {
       },
     } as unknown as ConnectorSession;
     await expect(readAll(failing, plan(), {}, new RecordingSink())).rejects.toThrow('page 2');
+  });
+});
+
+describe('readAhead', () => {
+  /** A source that records how far it was pulled and whether it was closed. */
+  function source(pages: number, failAt?: number) {
+    const log: string[] = [];
+    async function* pagesOf(): AsyncGenerator<number> {
+      try {
+        for (let i = 1; i <= pages; i += 1) {
+          await Promise.resolve();
+          if (i === failAt) throw new Error(`page ${i} failed`);
+          log.push(`fetched ${i}`);
+          yield i;
+        }
+      } finally {
+        log.push('closed');
+      }
+    }
+    return { log, pages: pagesOf() };
+  }
+
+  it('hands out every page in order, with the next one fetched before a page is handled', async () => {
+    const { log, pages } = source(3);
+    const seen: number[] = [];
+    for await (const page of readAhead(pages)) {
+      seen.push(page);
+      log.push(`handled ${page}`);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(log.indexOf('fetched 2')).toBeLessThan(log.indexOf('handled 1'));
+    expect(log.filter((line) => line === 'closed')).toHaveLength(1);
+  });
+
+  it('throws a failed page where that page would come, after the pages before it', async () => {
+    const { pages } = source(5, 3);
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const page of readAhead(pages)) seen.push(page);
+      })(),
+    ).rejects.toThrow('page 3 failed');
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('closes the source when the caller stops early, a failure in flight included', async () => {
+    for (const failAt of [undefined, 2]) {
+      const { log, pages } = source(5, failAt);
+      await expect(
+        (async () => {
+          for await (const page of readAhead(pages)) {
+            if (page === 1) throw new Error('cancelled');
+          }
+        })(),
+      ).rejects.toThrow('cancelled');
+      expect(log.at(-1)).toBe('closed');
+      expect(log).not.toContain('fetched 3');
+    }
+  });
+});
+
+describe('StoredIndex', () => {
+  const hex = (byte: string): string => byte.repeat(64);
+
+  it('finds records by remote id whether the id is a small integer or not', () => {
+    const index = StoredIndex.of([
+      ['42', { hash: hex('a'), live: true }],
+      ['007', { hash: hex('b'), live: true }],
+      ['9999999999', { hash: hex('c'), live: false }],
+      ['a1-b2', { hash: hex('d'), live: true }],
+    ]);
+    expect(index.size).toBe(4);
+    expect(index.liveCount).toBe(3);
+    expect(['42', '007', '7', '9999999999', 'a1-b2', '43'].map((id) => index.slotOf(id))).toEqual([
+      0, 1, -1, 2, 3, -1,
+    ]);
+    expect([...index.entries()]).toEqual([
+      ['42', 0],
+      ['007', 1],
+      ['9999999999', 2],
+      ['a1-b2', 3],
+    ]);
+    expect(index.isLive(2)).toBe(false);
+    expect(() => index.add('42', hex('e'), true)).toThrow('twice');
+  });
+
+  it('matches a digest only against the same stored SHA-256, and never a hash it cannot read', () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({ remote_id: String(i) }));
+    const index = StoredIndex.of(
+      records.map((r) => [r.remote_id, { hash: contentHash(r), live: true }] as const),
+    );
+    const odd = StoredIndex.of([['1', { hash: 'old', live: true }]]);
+    for (const [i, r] of records.entries()) {
+      const digest = Buffer.from(contentHash(r), 'hex');
+      expect(index.hasDigest(i, digest)).toBe(true);
+      expect(index.hasDigest((i + 1) % records.length, digest)).toBe(false);
+    }
+    expect(odd.hasDigest(0, Buffer.alloc(32))).toBe(false);
   });
 });

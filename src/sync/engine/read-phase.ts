@@ -1,14 +1,16 @@
 /**
  * Owns the read half of a run: streams every resource in scope through the connector, turns
  * each record into its served form, and sorts it against the stored hashes. Unchanged records
- * cost a hash and a set entry; new or different ones go to a sink (the staging table for a run,
- * counters for a dry run). It writes nothing itself and decides no deletions: it returns what it
- * saw, and only a read that returned without an error may be used to delete anything.
+ * cost a hash and a flag; new or different ones go to a sink (the staging table for a run,
+ * counters for a dry run). The next page is fetched while one is processed, so that work hides
+ * in the connector's round trips. It writes nothing itself and decides no deletions: it returns
+ * what it saw, and only a read that returned without an error may be used to delete anything.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConnectorSession, DateWindow } from '../../../connectors/connector';
 import { positionsOf, type RemoteId, type UnifiedPosition } from '../../../connectors/unified';
 import type { GatewayResource } from '../../hris/gateway-id';
-import { contentHash } from '../content-hash';
+import { contentDigest } from '../content-hash';
 import { exposeEmployees } from '../expose-employees';
 import { describeMappingIssue, type MappingPlan } from '../field-mapping';
 import { describeScopeReason, type ScopePlan } from '../scope';
@@ -21,14 +23,12 @@ import {
   teamData,
   type RecordData,
 } from './resource-specs';
+import { keyOf, StoredIndex, type RemoteIdKey } from './stored-index';
 
+/** What a sink is told about the stored record a staged one replaces. */
 export interface StoredEntry {
-  hash: string;
   live: boolean;
 }
-
-/** What is stored for one resource, by remote id (for absences: those in the window). */
-export type StoredIndex = ReadonlyMap<RemoteId, StoredEntry>;
 
 export interface StagedRecord {
   resource: GatewayResource;
@@ -45,18 +45,57 @@ export interface ChangeSink {
   flush(): Promise<void>;
 }
 
-export interface ResourceRead {
-  /** Remote ids read and in scope. */
-  seen: Set<RemoteId>;
+/** What the read of one resource saw, against that resource's stored index. */
+export class ResourceRead {
   /** Remote ids read but out of scope: a stored one leaves with reason `left_scope`. */
-  outOfScope: Set<RemoteId>;
-  unchanged: number;
-  staged: number;
+  readonly outOfScope = new Set<RemoteId>();
+  unchanged = 0;
+  staged = 0;
   /**
    * False when the read cannot prove that a missing record is gone (it returned a record twice,
    * which offset pagination does when data shifts between pages): no deletions this run.
    */
-  deletionsTrusted: boolean;
+  deletionsTrusted = true;
+  /** Stored records read and in scope, by slot: a flag, not a set of id strings. */
+  private readonly seenSlots: Uint8Array;
+  /** Records read and in scope that nothing is stored for (new ones), keyed like the index. */
+  private readonly seenNew = new Set<RemoteIdKey>();
+  private seenStored = 0;
+
+  constructor(readonly index: StoredIndex = new StoredIndex()) {
+    this.seenSlots = new Uint8Array(index.size);
+  }
+
+  /** Remote ids read and in scope. */
+  get seenCount(): number {
+    return this.seenStored + this.seenNew.size;
+  }
+
+  hasSeen(remoteId: RemoteId): boolean {
+    const slot = this.index.slotOf(remoteId);
+    return slot >= 0 ? this.seenSlots[slot] === 1 : this.seenNew.has(keyOf(remoteId));
+  }
+
+  /** Marks a record as read; false when it was read before. */
+  markSeen(remoteId: RemoteId, slot: number): boolean {
+    if (slot < 0) {
+      const key = keyOf(remoteId);
+      if (this.seenNew.has(key)) return false;
+      this.seenNew.add(key);
+      return true;
+    }
+    if (this.seenSlots[slot] === 1) return false;
+    this.seenSlots[slot] = 1;
+    this.seenStored += 1;
+    return true;
+  }
+
+  /** Stored, live records this read did not return. */
+  *missingLive(): IterableIterator<RemoteId> {
+    for (const [remoteId, slot] of this.index.entries()) {
+      if (this.index.isLive(slot) && this.seenSlots[slot] !== 1) yield remoteId;
+    }
+  }
 }
 
 export type SyncedResource = 'employees' | 'teams' | 'positions' | 'absences';
@@ -109,37 +148,37 @@ export async function readAll(
     }
   };
   const readOf = (resource: GatewayResource): ResourceRead =>
-    (outcome.reads[resource] ??= {
-      seen: new Set(),
-      outOfScope: new Set(),
-      unchanged: 0,
-      staged: 0,
-      deletionsTrusted: true,
-    });
-  const offer = async (
+    (outcome.reads[resource] ??= new ResourceRead(indexes[resource]));
+  /** A promise only when the record went to the sink: unchanged ones cost no await. */
+  const offer = (
     resource: GatewayResource,
     remoteId: RemoteId,
     data: RecordData,
     remoteData: unknown,
-  ): Promise<void> => {
+  ): Promise<void> | undefined => {
     const read = readOf(resource);
-    if (read.seen.has(remoteId)) {
+    const { index } = read;
+    const slot = index.slotOf(remoteId);
+    if (!read.markSeen(remoteId, slot)) {
       read.deletionsTrusted = false;
       warn(
         `Personio returned ${resource.replace('_', ' ')} ${remoteId} twice; deletions of ${resource.replace('_', ' ')} wait for the next run`,
       );
-      return;
+      return undefined;
     }
-    read.seen.add(remoteId);
-    read.outOfScope.delete(remoteId);
-    const hash = contentHash(data);
-    const stored = indexes[resource]?.get(remoteId);
-    if (stored?.live && stored.hash === hash) {
+    if (read.outOfScope.size > 0) read.outOfScope.delete(remoteId);
+    const digest = contentDigest(data);
+    const live = slot >= 0 && index.isLive(slot);
+    if (live && index.hasDigest(slot, digest)) {
       read.unchanged += 1;
-      return;
+      return undefined;
     }
     read.staged += 1;
-    await sink.stage({ resource, remoteId, hash, data, remoteData }, stored);
+    const hash = digest.toString('hex');
+    return sink.stage(
+      { resource, remoteId, hash, data, remoteData },
+      slot >= 0 ? { live } : undefined,
+    );
   };
   const { connectionId } = plan;
   const order = resourcesRead(plan);
@@ -148,11 +187,11 @@ export async function readAll(
     const employees = readOf('employees');
     const lines = readOf('reporting_lines');
     const positions = new Map<RemoteId, UnifiedPosition>();
-    for await (const page of session.employees()) {
+    for await (const page of readAhead(session.employees())) {
       const exposed = exposeEmployees(page, plan);
       for (const issue of exposed.issues) warn(describeMappingIssue(issue));
       for (const { remote_id, reason } of exposed.excluded) {
-        if (!employees.seen.has(remote_id)) {
+        if (!employees.hasSeen(remote_id)) {
           employees.outOfScope.add(remote_id);
           lines.outOfScope.add(remote_id);
         }
@@ -161,20 +200,22 @@ export async function readAll(
         }
       }
       for (const employee of exposed.exposed) {
-        await offer(
+        const staged = offer(
           'employees',
           employee.remote_id,
           employeeData(connectionId, employee),
           employee.remote_data,
         );
+        if (staged) await staged;
         if (employee.manager_id !== null) {
           const line = { employee_id: employee.remote_id, manager_id: employee.manager_id };
-          await offer(
+          const stagedLine = offer(
             'reporting_lines',
             employee.remote_id,
             reportingLineData(connectionId, line),
             null,
           );
+          if (stagedLine) await stagedLine;
         }
       }
       for (const position of positionsOf(exposed.exposed)) {
@@ -194,7 +235,7 @@ export async function readAll(
   }
 
   if (order.includes('teams')) {
-    for await (const page of session.orgUnits()) {
+    for await (const page of readAhead(session.orgUnits())) {
       for (const team of page)
         await offer('teams', team.remote_id, teamData(connectionId, team), team.remote_data);
       await hooks.onPage?.('teams', page.length);
@@ -202,23 +243,24 @@ export async function readAll(
   }
 
   if (order.includes('absences')) {
-    for await (const page of session.absenceTypes()) {
+    for await (const page of readAhead(session.absenceTypes())) {
       for (const type of page)
         await offer('absence_types', type.remote_id, absenceTypeData(type), type.remote_data);
       await hooks.onPage?.('absence_types', page.length);
     }
-    const inScope = outcome.reads.employees?.seen ?? new Set<RemoteId>();
+    const people = outcome.reads.employees;
     const absences = readOf('absences');
-    for await (const page of session.absences(plan.window)) {
+    for await (const page of readAhead(session.absences(plan.window))) {
       for (const absence of page) {
-        if (inScope.has(absence.employee_id)) {
-          await offer(
+        if (people?.hasSeen(absence.employee_id)) {
+          const staged = offer(
             'absences',
             absence.remote_id,
             absenceData(connectionId, absence),
             absence.remote_data,
           );
-        } else if (!absences.seen.has(absence.remote_id)) {
+          if (staged) await staged;
+        } else if (!absences.hasSeen(absence.remote_id)) {
           // Out-of-scope people are not served, and neither are their absences.
           absences.outOfScope.add(absence.remote_id);
         }
@@ -234,13 +276,11 @@ export async function readAll(
 
 /** Stored, live records the read did not return: what a complete read says is gone. */
 export function deletionsOf(
-  index: StoredIndex | undefined,
   read: ResourceRead | undefined,
 ): Array<{ remoteId: RemoteId; reason: 'left_scope' | 'removed_in_source' }> {
-  if (!index || !read || !read.deletionsTrusted) return [];
+  if (!read || !read.deletionsTrusted) return [];
   const out: Array<{ remoteId: RemoteId; reason: 'left_scope' | 'removed_in_source' }> = [];
-  for (const [remoteId, entry] of index) {
-    if (!entry.live || read.seen.has(remoteId)) continue;
+  for (const remoteId of read.missingLive()) {
     out.push({
       remoteId,
       reason: read.outOfScope.has(remoteId) ? 'left_scope' : 'removed_in_source',
@@ -263,8 +303,39 @@ export function employeeDeletionGuard(
   deleting: number,
   threshold: number,
 ): EmployeeDeletionGuard {
-  let live = 0;
-  for (const entry of index?.values() ?? []) if (entry.live) live += 1;
+  const live = index?.liveCount ?? 0;
   const share = live === 0 ? 0 : deleting / live;
   return { live, deleting, share, threshold, exceeded: share > threshold };
+}
+
+/**
+ * The source's pages with the next one already requested while the caller handles the current
+ * one (one page ahead, so memory stays one page larger). The turn of the event loop before a
+ * page is handed out lets the request for the next one leave first. An error of a page comes
+ * out where that page would have; a caller that stops early (an error of its own, a
+ * cancellation) closes the source after the page in flight settles.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const pages = source[Symbol.asyncIterator]();
+  let next = pages.next();
+  let finished = false;
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) {
+        finished = true;
+        return;
+      }
+      next = pages.next();
+      // Awaited above on the next turn; this only keeps an early stop from leaving it unhandled.
+      next.catch(() => undefined);
+      await nextTurn();
+      yield current.value;
+    }
+  } catch (error) {
+    finished = true;
+    throw error;
+  } finally {
+    if (!finished) await pages.return?.(undefined).catch(() => undefined);
+  }
 }

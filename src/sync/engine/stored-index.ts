@@ -1,14 +1,105 @@
 /**
- * Owns loading what is stored for a connection as remote id -> {hash, live}: all the read phase
- * needs to skip unchanged records and the deletion check needs to find missing ones. Hashes
- * only (no records), so it stays small for large companies. Absences are limited to the
- * window: an absence outside it is neither read nor a candidate for deletion.
+ * Owns what is stored for a connection as remote id -> {content hash, live}: all the read phase
+ * needs to skip unchanged records and the deletion check needs to find missing ones. A run holds
+ * one for every resource it reads for its whole duration, so the layout is compact: the SHA-256
+ * of each record as 32 bytes in one buffer (outside the JS heap), a flag byte per record, and a
+ * map from remote id to slot whose keys are small integers when the remote id is one (Personio's
+ * are), not strings. About 40 bytes of heap per record instead of ~170 as strings and objects,
+ * which matters because V8 lets the heap grow to a multiple of what is live. Absences are
+ * limited to the window: an absence outside it is neither read nor a candidate for deletion.
  */
 import type { EntityManager } from 'typeorm';
 import type { DateWindow } from '../../../connectors/connector';
+import type { RemoteId } from '../../../connectors/unified';
 import type { GatewayResource } from '../../hris/gateway-id';
-import type { StoredEntry, StoredIndex } from './read-phase';
 import { RESOURCE_SPECS } from './resource-specs';
+
+const DIGEST_BYTES = 32;
+const LIVE = 1;
+/** The stored hash is a SHA-256 in hex; anything else (never written today) matches nothing. */
+const HASHED = 2;
+/** Rows per query while loading: bounds what pg holds as row objects at one time. */
+const LOAD_BATCH = 10_000;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Canonical decimal integers that are small integers (Smis) in V8: stored as numbers. */
+const SMALL_INTEGER = /^(?:0|[1-9][0-9]{0,8})$/;
+
+/** A remote id as a map key: a number when it is a small canonical integer, else the string. */
+export type RemoteIdKey = string | number;
+
+export function keyOf(remoteId: RemoteId): RemoteIdKey {
+  return SMALL_INTEGER.test(remoteId) ? Number(remoteId) : remoteId;
+}
+
+export class StoredIndex {
+  private readonly slots = new Map<RemoteIdKey, number>();
+  private digests = Buffer.alloc(0);
+  private flags = new Uint8Array(0);
+  private live = 0;
+
+  /** Records stored (live or not). Slots are 0 .. size - 1. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Records stored and not deleted. */
+  get liveCount(): number {
+    return this.live;
+  }
+
+  /** An index of the given entries (tests and small callers). */
+  static of(entries: Iterable<readonly [RemoteId, { hash: string; live: boolean }]>): StoredIndex {
+    const index = new StoredIndex();
+    for (const [remoteId, entry] of entries) index.add(remoteId, entry.hash, entry.live);
+    return index;
+  }
+
+  add(remoteId: RemoteId, hash: string, live: boolean): void {
+    const key = keyOf(remoteId);
+    if (this.slots.has(key)) throw new Error(`remote id ${remoteId} is stored twice`);
+    const slot = this.slots.size;
+    if (slot === this.flags.length) this.grow();
+    this.slots.set(key, slot);
+    let flags = live ? LIVE : 0;
+    if (SHA256_HEX.test(hash)) {
+      this.digests.write(hash, slot * DIGEST_BYTES, DIGEST_BYTES, 'hex');
+      flags |= HASHED;
+    }
+    this.flags[slot] = flags;
+    if (live) this.live += 1;
+  }
+
+  /** The record's slot, or -1 when nothing is stored under this remote id. */
+  slotOf(remoteId: RemoteId): number {
+    return this.slots.get(keyOf(remoteId)) ?? -1;
+  }
+
+  isLive(slot: number): boolean {
+    return (this.flags[slot]! & LIVE) !== 0;
+  }
+
+  /** The stored hash is this SHA-256 digest (compared in place, nothing allocated). */
+  hasDigest(slot: number, digest: Buffer): boolean {
+    if ((this.flags[slot]! & HASHED) === 0) return false;
+    const at = slot * DIGEST_BYTES;
+    return this.digests.compare(digest, 0, DIGEST_BYTES, at, at + DIGEST_BYTES) === 0;
+  }
+
+  /** Every stored record as [remote id, slot], in the order loaded. */
+  *entries(): IterableIterator<[RemoteId, number]> {
+    for (const [key, slot] of this.slots) yield [String(key), slot];
+  }
+
+  private grow(): void {
+    const capacity = Math.max(1024, this.flags.length * 2);
+    const digests = Buffer.alloc(capacity * DIGEST_BYTES);
+    this.digests.copy(digests);
+    const flags = new Uint8Array(capacity);
+    flags.set(this.flags);
+    this.digests = digests;
+    this.flags = flags;
+  }
+}
 
 export async function loadStoredIndex(
   manager: EntityManager,
@@ -16,16 +107,26 @@ export async function loadStoredIndex(
   resource: GatewayResource,
   window: DateWindow,
 ): Promise<StoredIndex> {
-  const inWindow = resource === 'absences' ? ' AND start_date <= $2 AND end_date >= $3' : '';
-  const params = resource === 'absences' ? [connectionId, window.to, window.from] : [connectionId];
-  const rows = await manager.query<Array<{ remote_id: string; hash: string; live: boolean }>>(
-    `SELECT remote_id, hash, remote_deleted_at IS NULL AS live
-     FROM ${RESOURCE_SPECS[resource].table} WHERE connection_id = $1${inWindow}`,
-    params,
-  );
-  const index = new Map<string, StoredEntry>();
-  for (const row of rows) index.set(row.remote_id, { hash: row.hash, live: row.live });
-  return index;
+  const absences = resource === 'absences';
+  const inWindow = absences ? ' AND start_date <= $4 AND end_date >= $5' : '';
+  const index = new StoredIndex();
+  // Keyset pages over the (connection_id, remote_id) unique index: one 100k-row result would be
+  // held whole by pg (rows, their strings) while the map is built.
+  let after: string | null = null;
+  for (;;) {
+    const params: unknown[] = [connectionId, after, LOAD_BATCH];
+    if (absences) params.push(window.to, window.from);
+    const rows = await manager.query<Array<{ remote_id: string; hash: string; live: boolean }>>(
+      `SELECT remote_id, hash, remote_deleted_at IS NULL AS live
+       FROM ${RESOURCE_SPECS[resource].table}
+       WHERE connection_id = $1 AND ($2::text IS NULL OR remote_id > $2)${inWindow}
+       ORDER BY remote_id LIMIT $3`,
+      params,
+    );
+    for (const row of rows) index.add(row.remote_id, row.hash, row.live);
+    if (rows.length < LOAD_BATCH) return index;
+    after = rows[rows.length - 1]!.remote_id;
+  }
 }
 
 /** The indexes of every resource a run reads (the sync and the dry run load them alike). */

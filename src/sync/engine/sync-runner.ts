@@ -115,7 +115,7 @@ export class SyncRunner {
 
       const deletions: Partial<Record<GatewayResource, Deletion[]>> = {};
       for (const resource of resources) {
-        deletions[resource] = deletionsOf(indexes[resource], outcome.reads[resource]);
+        deletions[resource] = deletionsOf(outcome.reads[resource]);
       }
       const readCounts = (resource: GatewayResource): ResourceCounts => ({
         ...emptyCounts(),

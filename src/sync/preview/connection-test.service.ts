@@ -97,7 +97,7 @@ export class ConnectionTestService {
       const counts: Preview['resources'] = {};
       const deletions = new Map<GatewayResource, ReturnType<typeof deletionsOf>>();
       for (const resource of resources) {
-        const removed = deletionsOf(indexes[resource], outcome.reads[resource]);
+        const removed = deletionsOf(outcome.reads[resource]);
         deletions.set(resource, removed);
         counts[resource] = {
           created: sink.created.get(resource) ?? 0,
