@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module';
 import { SyncModule } from './sync/sync.module';
 import { HrisModule } from './hris/hris.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ConsoleModule } from './console/console.module';
 import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppModuleOptions {
@@ -56,6 +57,7 @@ export class AppModule {
         SyncModule,
         HrisModule,
         WebhooksModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ProblemValidationPipe },

@@ -14,6 +14,6 @@ import { SyncScheduler } from './scheduler/sync-scheduler';
   imports: [ConnectionsDataModule, EventsModule],
   controllers: [SyncRunsController, ConnectionTestController],
   providers: [SyncRunner, SyncScheduler, SyncQueue, SyncRunsService, ConnectionTestService],
-  exports: [SyncQueue, SyncScheduler],
+  exports: [SyncQueue, SyncScheduler, SyncRunsService],
 })
 export class SyncModule {}

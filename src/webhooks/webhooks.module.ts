@@ -11,6 +11,6 @@ import { WebhooksService } from './webhooks.service';
   imports: [EventsModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookDispatcher, WebhookSender, WebhookSecrets],
-  exports: [WebhookDispatcher],
+  exports: [WebhookDispatcher, WebhooksService],
 })
 export class WebhooksModule {}

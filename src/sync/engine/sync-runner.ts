@@ -5,6 +5,7 @@
  * leaves the data exactly as it was; the failure policy (pause after three, invalid credentials
  * at once) is applied in its own transaction with the run record.
  */
+import { Clock } from '../../common/time/clock';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -60,6 +61,7 @@ export class SyncRunner {
     private readonly vault: Vault,
     private readonly providers: Providers,
     private readonly events: EventsWriter,
+    private readonly clock: Clock,
   ) {}
 
   async execute(run: SyncRunEntity, control: RunControl = { cancelled: false }): Promise<void> {
@@ -80,7 +82,7 @@ export class SyncRunner {
       }
       const { session, settings } = opened;
       stats = () => session.stats();
-      const today = utcDay(new Date());
+      const today = utcDay(this.clock.now());
       const { plan, issues } = await compileReadPlan(session, run.connectionId, settings, today);
       const resources = resourcesRead(plan);
       const indexes = await loadStoredIndexes(
@@ -140,7 +142,7 @@ export class SyncRunner {
         if (!connection || connection.status === 'deleted') {
           throw new RunAborted('interrupted', 'The connection was deleted during the run.');
         }
-        const now = new Date();
+        const now = this.clock.now();
         const baseline = connection.lastSyncedAt === null;
         const applied = await applyChanges({
           manager,
@@ -310,11 +312,13 @@ export class SyncRunner {
     runId: string,
     runError: RunError & { code: RunErrorCode },
   ): Promise<void> {
-    const failures = connection.consecutiveFailures + 1;
-    // A lost worker or a shutdown is the gateway's doing: run again soon.
+    // A lost worker or a shutdown is the gateway's doing: run again soon. A shutdown does not
+    // count towards pausing (restarts during long syncs must not pause a healthy connection); a
+    // lost worker does, so a sync that keeps killing its process stops being retried.
     const retrySoon = runError.code === 'worker_lost' || runError.code === 'interrupted';
+    const failures = connection.consecutiveFailures + (runError.code === 'interrupted' ? 0 : 1);
     const changes: Record<string, unknown> = { consecutive_failures: failures };
-    if (retrySoon && connection.status === 'connected') changes.next_sync_at = new Date();
+    if (retrySoon && connection.status === 'connected') changes.next_sync_at = this.clock.now();
     await this.events.append(manager, connection, 'connection.sync_failed', {
       id: connection.id,
       run_id: runId,
