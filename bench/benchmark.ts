@@ -9,6 +9,8 @@ export interface Metric {
   value: number;
   /** Unit as a reader expects it: "req/s", "ms", "records/s", "MiB". */
   unit: string;
+  /** The target for this figure, as written there (e.g. "<= 1.5x"), when it has one. */
+  target?: string;
 }
 
 export interface BenchResult {

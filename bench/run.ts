@@ -46,7 +46,7 @@ function markdown(
   const rows = results.flatMap((r) =>
     r.metrics.map(
       (m) =>
-        `| ${r.benchmark} | ${r.setup} | ${m.name} | ${m.value.toLocaleString('en-US')} ${m.unit} | ${(r.recorded_at ?? when).slice(0, 16).replace('T', ' ')} |`,
+        `| ${r.benchmark} | ${r.setup} | ${m.name} | ${m.value.toLocaleString('en-US')} ${m.unit} | ${m.target ?? ''} | ${(r.recorded_at ?? when).slice(0, 16).replace('T', ' ')} |`,
     ),
   );
   return [
@@ -54,8 +54,8 @@ function markdown(
     '',
     `Written ${when} by \`npm run bench\` (each row says when it was measured) on ${host.cores} cores (${host.cpu}), ${host.memory_gib} GiB, Node ${host.node}, ${host.platform}.`,
     '',
-    '| benchmark | setup | metric | value | recorded (UTC) |',
-    '| --- | --- | --- | --- | --- |',
+    '| benchmark | setup | metric | value | target | recorded (UTC) |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
   ].join('\n');
