@@ -308,7 +308,7 @@ export class AppConfig {
     readonly connectRateLimitPerMinute: number,
     /** Proxies in front of the gateway whose X-Forwarded-For is trusted for the client IP. */
     readonly trustProxyHops: number,
-    /** Requests per minute per application on the token-guarded API (per gateway process). */
+    /** Requests per minute per application on the token-guarded API (counted in PostgreSQL, shared by every replica). */
     readonly apiRateLimitPerMinute: number,
     readonly sync: {
       readonly enabled: boolean;

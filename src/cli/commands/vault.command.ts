@@ -1,6 +1,6 @@
 /**
  * `vault rotate`: re-seal every stored secret with the active (first) key of VAULT_KEYS. The
- * same steps as `npm run vault:rotate` (src/vault/cli/rotate.cli.ts), on the database named by
+ * same code as `npm run vault:rotate` (src/vault/rotate-stored-secrets.ts), on the database named by
  * DATABASE_URL or the embedded one. Safe while gateways run; safe to interrupt and re-run.
  * Its heavy modules (TypeORM, config validation) load only when this command runs.
  */
@@ -20,16 +20,8 @@ export async function rotateVault(
   env: CliIo['env'],
   log: (message: string) => void,
 ): Promise<VaultRotationResult> {
-  await import('reflect-metadata');
-  const { DataSource } = await import('typeorm');
   const { ConfigError, loadConfig } = await import('../../config/app-config');
-  const { dataSourceOptions } = await import('../../database/data-source-options');
-  const { openDatabaseServer } = await import('../../database/database-server');
-  const { runPendingMigrations } = await import('../../database/migrator');
-  const { loadKeyRing } = await import('../../vault/key-ring');
-  const { Vault } = await import('../../vault/vault');
-  const { countStaleValues, rotateSealedValues } = await import('../../vault/vault-rotation');
-
+  const { rotateStoredSecrets } = await import('../../vault/rotate-stored-secrets');
   let config;
   try {
     config = loadConfig(env);
@@ -37,25 +29,13 @@ export async function rotateVault(
     if (error instanceof ConfigError) throw new OperationFailedError(error.message);
     throw error;
   }
-  const vault = await Vault.create(loadKeyRing(config, log));
-  const server = await openDatabaseServer(config, (level, message) => {
-    if (level !== 'debug') log(message);
-  });
-  const dataSource = await new DataSource(dataSourceOptions(server.url, 2)).initialize();
-  try {
-    await runPendingMigrations(dataSource);
-    const report = await rotateSealedValues(dataSource, vault);
-    const stale = await countStaleValues(dataSource, vault);
-    return {
-      active_key: vault.activeVersion,
-      resealed: report.resealed,
-      by_column: report.byColumn,
-      stale,
-    };
-  } finally {
-    await dataSource.destroy();
-    await server.stop();
-  }
+  const report = await rotateStoredSecrets(config, log);
+  return {
+    active_key: report.activeKey,
+    resealed: report.resealed,
+    by_column: report.byColumn,
+    stale: report.stale,
+  };
 }
 
 export const vaultRotate: CommandSpec = {
