@@ -437,3 +437,60 @@ describe('webhook deliveries (e2e: real receivers on 127.0.0.1, real PostgreSQL)
     expect(String(done?.attempt_log[0]?.response_excerpt)).toHaveLength(RESPONSE_EXCERPT_CHARS);
   });
 });
+
+describe('webhook payload cap (e2e)', () => {
+  let sandbox: RunningSandbox;
+  let gateway: TestGateway;
+  let hooks: WebhookReceiver;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    hooks = await startWebhookReceiver();
+    gateway = await startTestGateway({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      PERSONIO_BASE_URL: sandbox.url,
+      SYNC_TICK_MS: '100',
+      WEBHOOK_TICK_MS: '50',
+      WEBHOOK_ALLOW_INSECURE_URLS: 'true',
+      WEBHOOK_MAX_PAYLOAD_BYTES: '1024',
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sandbox?.close();
+    await hooks?.close();
+  });
+
+  it('sends an event over the cap without its data, signed, with the id to fetch it by', async () => {
+    const app = await createApplication(gateway, { name: 'Capped receiver' });
+    const token = await accessToken(gateway, app);
+    const created = await request(gateway.url)
+      .post('/v1/webhooks')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ url: hooks.url, event_types: ['employee.created', 'connection.connected'] })
+      .expect(201);
+    const secret = created.body.secret as string;
+    const connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!);
+    await waitForLatestRun(gateway, token, connectionId);
+    // A long name (served as first, last, display and preferred name) takes the event over 1 KiB.
+    sandbox.control.hire({
+      first_name: 'Big',
+      last_name: 'Payload'.repeat(40),
+      email: 'big@example.com',
+    });
+    expect((await runSync(gateway, token, connectionId)).status).toBe('succeeded');
+    await hooks.waitFor(2);
+    const [connected, hired] = hooks.verified(secret);
+    expect(connected?.type).toBe('connection.connected');
+    expect(connected?.data).toHaveProperty('object');
+    expect(hired?.type).toBe('employee.created');
+    expect(hired?.data).toEqual({ truncated: true });
+    const [stored] = await query<{ data: Record<string, unknown> }>(
+      gateway,
+      'SELECT data FROM events WHERE id = $1',
+      [hired?.id],
+    );
+    expect(Buffer.byteLength(JSON.stringify(stored?.data))).toBeGreaterThan(1024);
+    expect(hooks.requests.every((r) => Buffer.byteLength(r.body) <= 1024)).toBe(true);
+  });
+});
