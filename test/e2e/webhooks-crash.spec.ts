@@ -17,12 +17,17 @@ import { type ServerResponse } from 'node:http';
 import { Client } from 'pg';
 import request from 'supertest';
 import { type RunningSandbox } from '../../connectors/personio/sandbox';
-import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/auth';
+import { accessToken, createApplication } from '../support/auth';
 import { expectContract } from '../support/contract';
 import { createMigratedDatabase, type TestDatabase } from '../support/database';
-import { TEST_VAULT_KEYS, type TestGateway } from '../support/gateway';
-import { freePorts } from '../support/global-setup';
-import { spawnGateway, waitForReady, type GatewayProcess } from '../support/process';
+import {
+  asGateway,
+  startGatewayProcesses,
+  stopGatewayProcess,
+  waitFor,
+  type StartedProcess,
+} from '../support/gateway-processes';
+import { type GatewayProcess } from '../support/process';
 import { startTestSandbox } from '../support/sandbox';
 import { connectThroughLink } from '../support/sync';
 import {
@@ -37,88 +42,36 @@ const TIMEOUT_MS = 1_000;
 /** The dispatcher's lease: longer than an attempt (timeout) plus recording it. */
 const LEASE_MS = TIMEOUT_MS * 2 + 5_000;
 
-interface Started {
-  process: GatewayProcess;
-  url: string;
-}
-
 const running: GatewayProcess[] = [];
 const databases: TestDatabase[] = [];
 const sandboxes: RunningSandbox[] = [];
 const receivers: WebhookReceiver[] = [];
 const clients: Client[] = [];
 
-async function startProcesses(
+/** Every process here: short delivery timeouts, loopback receivers, quick lost-run detection. */
+const PROCESS_ENV: Record<string, string> = {
+  // A process killed in a sync run must not hold the connection for the default 2 minutes.
+  SYNC_STALE_AFTER_MS: '3000',
+  WEBHOOK_ALLOW_INSECURE_URLS: 'true',
+  WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+  WEBHOOK_TICK_MS: '50',
+};
+
+const startProcesses = (
   count: number,
   database: TestDatabase,
   sandbox: RunningSandbox,
   env: Record<string, string> = {},
   publicUrl?: string,
-): Promise<Started[]> {
-  const ports = await freePorts(count);
-  publicUrl ??= `http://127.0.0.1:${ports[0]}`;
-  const started = ports.map((port) => {
-    const process = spawnGateway({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: database.url,
-      VAULT_KEYS: TEST_VAULT_KEYS,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      PERSONIO_BASE_URL: sandbox.url,
-      PERSONIO_PACING: 'off',
-      CONNECT_RATE_LIMIT_PER_MINUTE: '10000',
-      SYNC_TICK_MS: '100',
-      // A process killed in a sync run must not hold the connection for the default 2 minutes.
-      SYNC_STALE_AFTER_MS: '3000',
-      WEBHOOK_ALLOW_INSECURE_URLS: 'true',
-      WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-      WEBHOOK_TICK_MS: '50',
-      ...env,
-    });
-    running.push(process);
-    return { process, url: `http://127.0.0.1:${port}` };
+): Promise<StartedProcess[]> =>
+  startGatewayProcesses(count, {
+    database,
+    sandbox,
+    running,
+    env: { ...PROCESS_ENV, ...env },
+    publicUrl,
   });
-  await Promise.all(started.map((s) => waitForReady(s.url, s.process)));
-  return started;
-}
-
-async function stop(process: GatewayProcess): Promise<void> {
-  if (process.child.exitCode !== null || process.child.signalCode !== null) return;
-  process.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 10_000, 'timeout')));
-  const outcome = await Promise.race([process.exited, timeout]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    process.child.kill('SIGKILL');
-    await process.exited;
-  }
-}
-
-/** The helpers in test/support take a gateway; these processes are reached by URL alone. */
-function asGateway(url: string, database: TestDatabase): TestGateway {
-  return { url, database } as unknown as TestGateway;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+const stop = (process: GatewayProcess): Promise<void> => stopGatewayProcess(process, 10_000);
 
 async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });
@@ -227,7 +180,7 @@ async function crashScenario(first: FirstRequest): Promise<{
   expected: StoredEvent[];
   firstId: string;
   leaseAtKill: Date;
-  second: Started;
+  second: StartedProcess;
   token: string;
 }> {
   const database = await createMigratedDatabase();
