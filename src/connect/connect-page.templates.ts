@@ -4,14 +4,9 @@
  * model, so they can be tested without HTTP.
  */
 
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../common/html/escape-html';
+
+export { escapeHtml };
 
 export interface FormView {
   applicationName: string;

@@ -4,6 +4,8 @@
  * forgetting it is impossible, rather than a call each template must remember.
  */
 
+import { escapeHtml } from '../common/html/escape-html';
+
 /** Markup produced by `html` (or `trustedHtml`): interpolated as is. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -13,14 +15,7 @@ export class SafeHtml {
   }
 }
 
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;

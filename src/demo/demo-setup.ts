@@ -4,6 +4,8 @@
  * start, since only a hash is kept), a webhook endpoint for `npm run demo:receiver`, and a
  * connect link for the demo customer. Returns everything the printed quick start needs.
  */
+import { SCOPES } from '../auth/scopes';
+
 export interface DemoSetupInput {
   gatewayUrl: string;
   /** The URL people type (PUBLIC_URL), used in the printed commands. */
@@ -56,17 +58,7 @@ export async function prepareDemo(input: DemoSetupInput): Promise<DemoQuickStart
     ? await admin('POST', `/v1/admin/applications/${String(existing.id)}/rotate-secret`)
     : await admin('POST', '/v1/admin/applications', {
         name: DEMO_APPLICATION,
-        scopes: [
-          'connections:write',
-          'hris.employees:read',
-          'hris.teams:read',
-          'hris.positions:read',
-          'hris.reporting_lines:read',
-          'hris.absences:read',
-          'sync:write',
-          'webhooks:write',
-          'events:read',
-        ],
+        scopes: [...SCOPES],
         default_settings: { schedule: 'PT15M' },
       });
   const clientId = String(app.client_id);
@@ -115,7 +107,7 @@ export async function prepareDemo(input: DemoSetupInput): Promise<DemoQuickStart
     clientId,
     clientSecret,
     connectionId: String(session.connection_id),
-    connectionStatus: String(connection?.status ?? 'pending'),
+    connectionStatus: typeof connection?.status === 'string' ? connection.status : 'pending',
     connectUrl: String(session.url),
     webhookSecret: String(webhook.secret),
   };

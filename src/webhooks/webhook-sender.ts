@@ -102,6 +102,7 @@ async function readCapped(
     .subarray(0, RESPONSE_READ_CAP)
     .toString('utf8')
     // Control characters would make the log unreadable; they carry nothing an owner needs.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
   return text.slice(0, RESPONSE_EXCERPT_CHARS);
 }

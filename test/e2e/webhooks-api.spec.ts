@@ -62,7 +62,7 @@ describe('webhook endpoints API (e2e)', () => {
     expect(got.body).not.toHaveProperty('secret');
     const listed = await api('get', '/v1/webhooks').expect(200);
     expectContract(listed);
-    expect(listed.body.data.map((w: { id: string }) => w.id)).toEqual([id]);
+    expect((listed.body.data as Array<{ id: string }>).map((w) => w.id)).toEqual([id]);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
 
     const paused = await api('patch', `/v1/webhooks/${id}`)
@@ -117,7 +117,7 @@ describe('webhook endpoints API (e2e)', () => {
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expectContract(res);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect((res.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field);
     }
     const listed = await api('get', '/v1/webhooks').expect(200);
     expect(listed.body.data).toEqual([]);

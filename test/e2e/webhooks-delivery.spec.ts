@@ -87,7 +87,11 @@ describe('webhook deliveries (e2e: real receivers on 127.0.0.1, real PostgreSQL)
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     expectContract(res);
-    return res.body.data;
+    return (
+      res.body as {
+        data: Array<Record<string, unknown> & { attempt_log: Array<Record<string, unknown>> }>;
+      }
+    ).data;
   }
 
   /** Moves the gateway's clock and lets the dispatcher act on what became due. */
