@@ -44,21 +44,6 @@ async function main(): Promise<void> {
   }
 
   const gateway = await startGateway(config);
-  if (sandbox) {
-    const credential = sandbox.credentials[0]!;
-    const quickStart = await prepareDemo({
-      gatewayUrl: gateway.url,
-      publicUrl: config.publicUrl,
-      adminToken: config.adminToken!,
-      receiverUrl: `http://127.0.0.1:${config.demo.receiverPort}/webhooks`,
-      personio: {
-        clientId: credential.clientId,
-        clientSecret: credential.clientSecret,
-        employees: config.demo.employees,
-      },
-    });
-    process.stdout.write(renderQuickStart(quickStart));
-  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -82,6 +67,26 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // After the signal handlers: a Ctrl-C during the demo's setup still shuts down cleanly.
+  if (sandbox) {
+    const credential = sandbox.credentials[0]!;
+    const quickStart = await prepareDemo({
+      gatewayUrl: gateway.url,
+      publicUrl: config.publicUrl,
+      adminToken: config.adminToken!,
+      receiverUrl: `http://127.0.0.1:${config.demo.receiverPort}/webhooks`,
+      personio: {
+        clientId: credential.clientId,
+        clientSecret: credential.clientSecret,
+        employees: config.demo.employees,
+      },
+    }).catch((error: unknown) => {
+      // Stopped while preparing: the shutdown decides the exit code, not this.
+      if (stopping) return null;
+      throw error;
+    });
+    if (quickStart) process.stdout.write(renderQuickStart(quickStart));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -35,13 +35,21 @@ export async function startDemoSandbox(options: {
   employees: number;
 }): Promise<RunningSandbox> {
   const credential = await demoCredential(options.dataDir);
-  return startSandbox({
-    seed: 42,
-    employees: options.employees,
-    port: options.port,
-    host: '127.0.0.1',
-    // The demo is about the gateway, not Personio's throttling; the sandbox CLI shows that.
-    rateLimits: false,
-    credentials: [{ name: 'Demo HR admin', ...credential }],
-  });
+  const start = (port: number): Promise<RunningSandbox> =>
+    startSandbox({
+      seed: 42,
+      employees: options.employees,
+      port,
+      host: '127.0.0.1',
+      // The demo is about the gateway, not Personio's throttling; the sandbox CLI shows that.
+      rateLimits: false,
+      credentials: [{ name: 'Demo HR admin', ...credential }],
+    });
+  try {
+    return await start(options.port);
+  } catch (error) {
+    // Another sandbox (or anything) on the port: any free port will do, the gateway is told.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return start(0);
+  }
 }

@@ -670,7 +670,15 @@ describe('API fuzz: bad input on every documented operation (property, e2e)', ()
   let connectionId: string;
   let scratchConnection: string;
   let scratchRun: string;
-  const ids = { employee: '', team: '', absence: '' };
+  const ids = {
+    employee: '',
+    team: '',
+    absence: '',
+    /** An endpoint of the reading application, and one (with a delivery) of the changing one. */
+    webhookRead: '',
+    webhookScratch: '',
+    delivery: '',
+  };
   let snapshotBefore: unknown;
 
   const TABLES = [
@@ -729,6 +737,11 @@ describe('API fuzz: bad input on every documented operation (property, e2e)', ()
       '/v1/hris/absences/{id}': ids.absence,
       '/docs/assets/{name}': 'init.js',
     };
+    if (op.template.startsWith('/v1/webhooks/{id}')) {
+      // Reads go with the reading application's token, changes with the changing one's.
+      if (param.name === 'delivery_id') return ids.delivery;
+      return op.method === 'GET' ? ids.webhookRead : ids.webhookScratch;
+    }
     const value = byTemplate[op.template];
     if (!value) throw new Error(`no real value for ${param.name} of ${op.template}: add one`);
     return value;
@@ -761,6 +774,11 @@ describe('API fuzz: bad input on every documented operation (property, e2e)', ()
       'POST /v1/sync-runs': { connection_id: scratchConnection },
       'POST /v1/sync-runs/{id}/confirm': { actor: { name: 'Fuzz' } },
       'POST /v1/hris/employees/match': { emails: ['nobody@example.com'] },
+      // Nothing listens on the discard port: deliveries fail harmlessly.
+      'POST /v1/webhooks': { url: 'http://127.0.0.1:9/fuzz', event_types: ['*'] },
+      'PATCH /v1/webhooks/{id}': { description: 'Scratch endpoint' },
+      'POST /v1/webhooks/{id}/rotate-secret': { grace_period_seconds: 0 },
+      'POST /v1/webhooks/{id}/replay': { after_sequence: 0, connection_id: null },
     };
     if (!op.body) return undefined;
     const body = bodies[key];
@@ -854,6 +872,8 @@ describe('API fuzz: bad input on every documented operation (property, e2e)', ()
       SYNC_TICK_MS: '100',
       CONNECT_RATE_LIMIT_PER_MINUTE: '10000',
       API_RATE_LIMIT_PER_MINUTE: '10000',
+      WEBHOOK_ALLOW_INSECURE_URLS: 'true',
+      WEBHOOK_TICK_MS: '50',
     });
     db = new Client({ connectionString: gateway.database.url });
     await db.connect();
@@ -864,6 +884,19 @@ describe('API fuzz: bad input on every documented operation (property, e2e)', ()
       gateway,
       await createApplication(gateway, { name: 'Fuzz changes' }),
     );
+    const endpoint = async (token: string): Promise<string> => {
+      const res = await send(
+        gateway.url,
+        'POST',
+        '/v1/webhooks',
+        { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        JSON.stringify({ url: 'http://127.0.0.1:9/fuzz', event_types: ['*'] }),
+      );
+      expect(res.status).toBe(201);
+      return (res.body as { id: string }).id;
+    };
+    ids.webhookRead = await endpoint(appToken);
+    ids.webhookScratch = await endpoint(mutToken);
     connectionId = await connectThroughLink(gateway, appToken, sandbox.credentials[0]!);
     scratchConnection = await connectThroughLink(gateway, mutToken, sandbox.credentials[0]!);
     expect((await waitForLatestRun(gateway, appToken, connectionId)).status).toBe('succeeded');
@@ -871,6 +904,15 @@ describe('API fuzz: bad input on every documented operation (property, e2e)', ()
     expect(run.status).toBe('succeeded');
     scratchRun = run.id;
     bound = await accessToken(gateway, app, { connectionId });
+    for (let i = 0; i < 100 && !ids.delivery; i += 1) {
+      const found = await db.query<{ id: string }>(
+        'SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 LIMIT 1',
+        [ids.webhookScratch],
+      );
+      ids.delivery = found.rows[0]?.id ?? '';
+      if (!ids.delivery) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(ids.delivery).not.toBe('');
 
     const auth = { Authorization: `Bearer ${bound}` };
     const list = async (path: string): Promise<Array<{ id: string }>> => {

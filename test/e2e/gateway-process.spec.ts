@@ -43,6 +43,8 @@ describe('the gateway process (e2e)', () => {
       DATA_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       LOG_LEVEL: 'info',
+      // The embedded database is the subject here; the demo (test/e2e/demo-boot) is not.
+      DEMO: 'off',
     };
     const baseUrl = `http://127.0.0.1:${httpPort}`;
     try {
