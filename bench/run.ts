@@ -3,7 +3,8 @@
  * not compete for the two cores, and records the figures with the machine they ran on:
  * bench/results/latest.json (machine-readable) and bench/RESULTS.md (the table the README cites).
  * `npm run bench -- health` runs only the benchmarks whose name contains "health" and keeps the
- * other benchmarks' last recorded figures, so a partial run never drops rows.
+ * other benchmarks' last recorded figures, so a partial run never drops rows. The README gets
+ * the same figures with their targets (`npm run bench -- --readme` re-renders it alone).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -61,7 +62,51 @@ function markdown(
   ].join('\n');
 }
 
+const README_START = '<!-- bench-table:start (written by npm run bench) -->';
+const README_END = '<!-- bench-table:end -->';
+
+/** The setup's first clause: enough to tell rows of one benchmark apart in the README. */
+const shortSetup = (setup: string): string => setup.split(/[,;(]/)[0]!.trim();
+
+/**
+ * The README's copy of the table: every figure with its target, the setup shortened (the full
+ * setup stays in RESULTS.md). Written between two markers, so the prose around it is kept.
+ */
+function writeReadmeTable(results: Recorded[], when: string): void {
+  const file = join(projectRoot(), 'README.md');
+  const readme = readFileSync(file, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) {
+    process.stdout.write('README.md has no benchmark table markers; left as it is\n');
+    return;
+  }
+  const rows = results.flatMap((r) =>
+    r.metrics.map(
+      (m) =>
+        `| ${r.benchmark} | ${shortSetup(r.setup)} | ${m.name} | ${m.value.toLocaleString('en-US')} ${m.unit} | ${m.target ?? ''} | ${(r.recorded_at ?? when).slice(0, 10)} |`,
+    ),
+  );
+  const table = [
+    README_START,
+    '',
+    '| benchmark | setup (full text in bench/RESULTS.md) | metric | value | target | measured |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    README_END,
+  ].join('\n');
+  writeFileSync(file, readme.slice(0, start) + table + readme.slice(end + README_END.length));
+  process.stdout.write('wrote the benchmark table into README.md\n');
+}
+
 async function main(filter?: string): Promise<void> {
+  if (filter === '--readme') {
+    // Re-render the README's table from the last recorded figures, running nothing.
+    const latest = join(projectRoot(), 'bench', 'results', 'latest.json');
+    writeReadmeTable(previousResults(latest), new Date().toISOString());
+    return;
+  }
   const dir = __dirname;
   const files = readdirSync(dir)
     .filter((f) => /\.bench\.js$/.test(f))
@@ -92,6 +137,7 @@ async function main(filter?: string): Promise<void> {
   );
   writeFileSync(join(out, 'RESULTS.md'), markdown(results, when, host));
   process.stdout.write(`wrote bench/RESULTS.md and bench/results/latest.json\n`);
+  writeReadmeTable(results, when);
 }
 
 main(process.argv[2]).catch((error: unknown) => {
