@@ -4,7 +4,8 @@
  * bench/results/latest.json (machine-readable) and bench/RESULTS.md (the table the README cites).
  * `npm run bench -- health` runs only the benchmarks whose name contains "health" and keeps the
  * other benchmarks' last recorded figures, so a partial run never drops rows. The README gets
- * the same figures with their targets (`npm run bench -- --readme` re-renders it alone).
+ * the same figures with their targets (`npm run bench -- --render` re-renders both from
+ * bench/results/latest.json without running anything).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -65,8 +66,17 @@ function markdown(
 const README_START = '<!-- bench-table:start (written by npm run bench) -->';
 const README_END = '<!-- bench-table:end -->';
 
-/** The setup's first clause: enough to tell rows of one benchmark apart in the README. */
-const shortSetup = (setup: string): string => setup.split(/[,;(]/)[0]!.trim();
+/**
+ * The setup's first two clauses without parenthesised detail ("initial sync in a gateway
+ * process, 100,000 employees"): enough to tell rows of one benchmark apart in the README.
+ */
+const shortSetup = (setup: string): string =>
+  setup
+    .replace(/\s*\([^()]*\)/g, '')
+    .split(/; |, /)
+    .slice(0, 2)
+    .join(', ')
+    .trim();
 
 /**
  * The README's copy of the table: every figure with its target, the setup shortened (the full
@@ -101,10 +111,16 @@ function writeReadmeTable(results: Recorded[], when: string): void {
 }
 
 async function main(filter?: string): Promise<void> {
-  if (filter === '--readme') {
-    // Re-render the README's table from the last recorded figures, running nothing.
+  if (filter === '--render') {
+    // Re-render RESULTS.md and the README's table from the last recorded figures, running nothing.
     const latest = join(projectRoot(), 'bench', 'results', 'latest.json');
-    writeReadmeTable(previousResults(latest), new Date().toISOString());
+    const recorded = JSON.parse(readFileSync(latest, 'utf8')) as { recorded_at: string };
+    const results = previousResults(latest);
+    writeFileSync(
+      join(projectRoot(), 'bench', 'RESULTS.md'),
+      markdown(results, recorded.recorded_at, machine()),
+    );
+    writeReadmeTable(results, recorded.recorded_at);
     return;
   }
   const dir = __dirname;

@@ -728,13 +728,14 @@ async function tenThousand(pg: Postgres, dataDir: string): Promise<BenchResult[]
     const first = reads[0]!;
     const ratio = (ms: number): number => round(ms / readMs, 2);
     const company = `${fmt(sb.employees)} employees, ${fmt(first.records.absences ?? 0)} absences in the -14/+180 day window (${fmt(sb.absences)} in the sandbox), Personio ${first.apiVersion} (settings default "auto"), sandbox limits off in a worker thread, PERSONIO_PACING=off, load average ${load} at start`;
-    const runMetrics = (w: MeasuredRun): BenchResult['metrics'] => [
+    /** `target`: the issue's ratio target for this kind of run, when it has one. */
+    const runMetrics = (w: MeasuredRun, target?: string): BenchResult['metrics'] => [
       { name: 'wall time (request to finished)', value: seconds(w.wallMs), unit: 's' },
       {
         name: 'ratio to the read alone (median)',
         value: ratio(w.wallMs),
         unit: 'x',
-        target: '<= 1.5x',
+        ...(target ? { target } : {}),
       },
       {
         name: "run's duration_ms (started_at to finished_at)",
@@ -787,7 +788,7 @@ async function tenThousand(pg: Postgres, dataDir: string): Promise<BenchResult[]
       {
         setup: `initial sync through an in-process gateway (connect page, trigger "connect"), ${company}; target <= 1.5x`,
         metrics: [
-          ...runMetrics(initial),
+          ...runMetrics(initial, '<= 1.5x'),
           { name: 'records created', value: totals(initialRun.counts).created, unit: '' },
         ],
       },
