@@ -13,7 +13,6 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type Request, type Response } from 'express';
-import { ApplicationsRepository } from '../applications/applications.repository';
 import { ProblemException } from '../common/errors/problem';
 import { AccessTokensService, InvalidTokenError } from '../tokens/access-tokens.service';
 import { ApplicationRateLimiter, rateLimitHeaders } from './application-rate-limiter';
@@ -67,7 +66,6 @@ const unauthorized = (detail: string, error = 'invalid_token'): ProblemException
 export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly tokens: AccessTokensService,
-    private readonly applications: ApplicationsRepository,
     private readonly reflector: Reflector,
     /** Per application, shared by every replica: one noisy application cannot starve others. */
     private readonly limiter: ApplicationRateLimiter,
@@ -101,12 +99,8 @@ export class AccessTokenGuard implements CanActivate {
     }
     const response = context.switchToHttp().getResponse<Response>();
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    const application = await this.applications.findById(claims.applicationId);
-    if (
-      !application ||
-      application.disabledAt ||
-      application.tokenVersion !== claims.tokenVersion
-    ) {
+    const application = budget.application;
+    if (!application || application.disabled || application.tokenVersion !== claims.tokenVersion) {
       throw unauthorized('Invalid access token: it has been revoked.');
     }
 

@@ -19,6 +19,12 @@ export interface RateLimitState {
   exceeded: boolean;
 }
 
+/** What the access guard checks of the application, read in the same round trip as the hit. */
+export interface ApplicationStanding {
+  tokenVersion: number;
+  disabled: boolean;
+}
+
 /** About one request in this many sweeps minutes that are over. */
 const SWEEP_ONE_IN = 500;
 
@@ -33,14 +39,30 @@ export class ApplicationRateLimiter {
     this.limit = config.apiRateLimitPerMinute;
   }
 
-  async hit(applicationId: string): Promise<RateLimitState> {
-    const [row] = await this.dataSource.query<Array<{ count: number; reset: string }>>(
-      `INSERT INTO api_rate_limits (application_id, window_start, count)
-       VALUES ($1, date_trunc('minute', now()), 1)
-       ON CONFLICT (application_id, window_start)
-         DO UPDATE SET count = api_rate_limits.count + 1
-       RETURNING count,
-         ceil(extract(epoch FROM (window_start + interval '1 minute' - now()))) AS reset`,
+  /**
+   * Counts one request and, in the same statement, reads the application's standing (null when
+   * it no longer exists): every guarded request pays one database round trip for both.
+   */
+  async hit(
+    applicationId: string,
+  ): Promise<RateLimitState & { application: ApplicationStanding | null }> {
+    const [row] = await this.dataSource.query<
+      Array<{
+        count: number;
+        reset: string;
+        token_version: number | null;
+        disabled: boolean | null;
+      }>
+    >(
+      `WITH hit AS (
+         INSERT INTO api_rate_limits (application_id, window_start, count)
+         VALUES ($1, date_trunc('minute', now()), 1)
+         ON CONFLICT (application_id, window_start)
+           DO UPDATE SET count = api_rate_limits.count + 1
+         RETURNING count,
+           ceil(extract(epoch FROM (window_start + interval '1 minute' - now()))) AS reset)
+       SELECT hit.count, hit.reset, a.token_version, a.disabled_at IS NOT NULL AS disabled
+       FROM hit LEFT JOIN applications a ON a.id = $1`,
       [applicationId],
     );
     if (Math.random() * SWEEP_ONE_IN < 1) {
@@ -54,6 +76,10 @@ export class ApplicationRateLimiter {
       remaining: Math.max(0, this.limit - count),
       resetSeconds: Math.max(1, Number(row?.reset ?? 60)),
       exceeded: count > this.limit,
+      application:
+        row?.token_version === null || row?.token_version === undefined
+          ? null
+          : { tokenVersion: row.token_version, disabled: row.disabled === true },
     };
   }
 }

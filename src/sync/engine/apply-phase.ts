@@ -53,7 +53,6 @@ export async function applyChanges(
   input: ApplyInput,
 ): Promise<Partial<Record<GatewayResource, ResourceCounts>>> {
   const counts: Partial<Record<GatewayResource, ResourceCounts>> = {};
-  await analyzeStaging(input);
   for (const resource of input.resources) {
     counts[resource] = await upsertStaged(input, RESOURCE_SPECS[resource]);
   }
@@ -71,18 +70,22 @@ export async function applyChanges(
 }
 
 /**
- * Fresh statistics for the staging table's keys before the set-based statements read it. The
- * table churns (a large run stages and drops 100,000+ rows), so what autovacuum last saw is often
- * a near-empty table, and PostgreSQL then plans joins over it as if it were tiny. Only the key
- * columns: the payload columns are large and no plan depends on them. Skipped when nothing was
- * staged (a no-change run stays free of work).
+ * Fresh statistics for the staging table's keys, taken right before the apply transaction (not
+ * in it: ANALYZE's lock conflicts with itself and would be held until commit, making concurrent
+ * applies of other connections wait). The table churns (a large run stages and drops 100,000+
+ * rows), so what autovacuum last saw is often a near-empty table, and PostgreSQL then plans
+ * joins over it as if it were tiny. Only the key columns: the payload columns are large and no
+ * plan depends on them. SKIP_LOCKED: when another run is analyzing it right now, its figures
+ * will do. Skipped when nothing was staged (a no-change run stays free of work).
  */
-async function analyzeStaging(input: ApplyInput): Promise<void> {
-  const [staged] = await input.manager.query<Array<{ any: boolean }>>(
+export async function analyzeStaging(manager: EntityManager, runId: string): Promise<void> {
+  const [staged] = await manager.query<Array<{ any: boolean }>>(
     `SELECT EXISTS (SELECT 1 FROM sync_staging WHERE run_id = $1) AS any`,
-    [input.runId],
+    [runId],
   );
-  if (staged?.any) await input.manager.query('ANALYZE sync_staging (run_id, resource, remote_id)');
+  if (staged?.any) {
+    await manager.query('ANALYZE (SKIP_LOCKED) sync_staging (run_id, resource, remote_id)');
+  }
 }
 
 async function upsertStaged(input: ApplyInput, spec: ResourceSpec): Promise<ResourceCounts> {

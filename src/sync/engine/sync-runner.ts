@@ -24,7 +24,7 @@ import type {
   RunRequests,
   SyncRunEntity,
 } from '../runs/sync-run.entity';
-import { applyChanges, emptyCounts, type Deletion } from './apply-phase';
+import { analyzeStaging, applyChanges, emptyCounts, type Deletion } from './apply-phase';
 import { openConnection } from './connection-session';
 import { writeEffectiveDateEvents } from './effective-date-events';
 import { deletionsOf, employeeDeletionGuard, readAll, resourcesRead } from './read-phase';
@@ -137,6 +137,7 @@ export class SyncRunner {
 
       progress.resource = 'applying';
       await this.writeProgress(run.id, progress);
+      await analyzeStaging(this.dataSource.manager, run.id);
       await this.dataSource.transaction(async (manager) => {
         const connection = await lockConnection(manager, run.connectionId);
         if (!connection || connection.status === 'deleted') {
@@ -281,6 +282,7 @@ export class SyncRunner {
       this.logger.warn({ run: run.id, code: runError.code }, 'sync run failed');
     }
     try {
+      await analyzeStaging(this.dataSource.manager, run.id);
       await this.dataSource.transaction(async (manager) => {
         const connection = await lockConnection(manager, run.connectionId);
         const [, n] = await manager.query<[unknown, number]>(
