@@ -164,21 +164,32 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const perEndpoint = Math.max(1, Math.floor(this.config.webhooks.concurrency / 4));
     // An UPDATE through TypeORM's pg driver answers [rows, count].
     const [rows] = await this.dataSource.query<[ClaimedDelivery[], number]>(
-      `WITH busy AS (
-         SELECT endpoint_id, count(*) AS n FROM webhook_deliveries
-         WHERE status = 'pending' AND leased_until > $1 GROUP BY endpoint_id
+      `WITH heads AS (
+         -- The earliest pending delivery of every stream (endpoint x connection; DISTINCT ON
+         -- groups the application's own NULL-connection stream too), in one ordered pass over
+         -- the pending index: a per-row NOT EXISTS over the backlog was quadratic.
+         SELECT DISTINCT ON (d.endpoint_id, d.connection_id)
+                d.id, d.endpoint_id, d.connection_id, d.next_attempt_at, d.leased_until
+         FROM webhook_deliveries d
+         WHERE d.status = 'pending'
+         ORDER BY d.endpoint_id, d.connection_id, d.sequence, d.created_at, d.id
+       ), leased AS (
+         SELECT endpoint_id, connection_id FROM webhook_deliveries
+         WHERE status = 'pending' AND leased_until > $1
+       ), busy AS (
+         SELECT endpoint_id, count(*) AS n FROM leased GROUP BY endpoint_id
        ), due AS (
-         SELECT d.id, d.endpoint_id, d.next_attempt_at,
-                row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS rank
-         FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-         WHERE w.enabled AND d.status = 'pending' AND d.next_attempt_at <= $1
-           AND (d.leased_until IS NULL OR d.leased_until <= $1)
+         SELECT h.id, h.endpoint_id, h.next_attempt_at,
+                row_number() OVER (PARTITION BY h.endpoint_id ORDER BY h.next_attempt_at, h.id) AS rank
+         FROM heads h JOIN webhook_endpoints w ON w.id = h.endpoint_id
+         WHERE w.enabled AND h.next_attempt_at <= $1
+           AND (h.leased_until IS NULL OR h.leased_until <= $1)
+           -- A stream with a delivery in flight waits, even when a replay or a manual retry
+           -- put an earlier sequence at its head meanwhile: one in flight per stream.
            AND NOT EXISTS (
-             SELECT 1 FROM webhook_deliveries p
-             WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending'
-               AND (p.connection_id = d.connection_id
-                    OR (p.connection_id IS NULL AND d.connection_id IS NULL))
-               AND (p.sequence, p.created_at, p.id) < (d.sequence, d.created_at, d.id))
+             SELECT 1 FROM leased l
+             WHERE l.endpoint_id = h.endpoint_id
+               AND l.connection_id IS NOT DISTINCT FROM h.connection_id)
        ), chosen AS (
          SELECT due.id FROM due LEFT JOIN busy USING (endpoint_id)
          WHERE due.rank + COALESCE(busy.n, 0) <= $3

@@ -3,6 +3,7 @@
  * cannot build or depend on them; a tampered or foreign cursor is a clear 400, never a 500.
  */
 import { ProblemException } from '../errors/problem';
+import { isDateTime } from '../validation/query-values';
 import { isUuid } from '../validation/uuid';
 
 export interface CursorKey {
@@ -30,7 +31,9 @@ export function decodeCursor<T>(cursor: string, toKey: (key: CursorKey) => T): T
     typeof key?.t !== 'string' ||
     typeof key.id !== 'string' ||
     !isUuid(key.id) ||
-    Number.isNaN(Date.parse(key.t))
+    // RFC 3339 with a 4-digit year: Date.parse also takes "-271821-04-20T00:00:00Z", which
+    // PostgreSQL refuses as out of range (a 500, not the 400 a bad cursor deserves).
+    !isDateTime(key.t)
   ) {
     throw invalid();
   }

@@ -282,7 +282,6 @@ export class SyncRunner {
       this.logger.warn({ run: run.id, code: runError.code }, 'sync run failed');
     }
     try {
-      await analyzeStaging(this.dataSource.manager, run.id);
       await this.dataSource.transaction(async (manager) => {
         const connection = await lockConnection(manager, run.connectionId);
         const [, n] = await manager.query<[unknown, number]>(
