@@ -208,8 +208,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    let endpoint: EndpointRow | undefined;
+    let sent = false;
     try {
-      const [endpoint] = await this.dataSource.query<EndpointRow[]>(
+      [endpoint] = await this.dataSource.query<EndpointRow[]>(
         `SELECT id, application_id, url, secrets, enabled FROM webhook_endpoints WHERE id = $1`,
         [delivery.endpoint_id],
       );
@@ -218,6 +220,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         [delivery.event_id],
       );
       if (!endpoint || !event) return; // deleted meanwhile: the cascade removed the delivery too
+      // Disabled since the claim (a 410 elsewhere, its owner), or the lease too short to finish
+      // an attempt (a slow pool or clock): hand the delivery back instead of sending.
+      const leaseLeft = delivery.leased_until.getTime() - this.clock.now().getTime();
+      if (!endpoint.enabled || leaseLeft < this.config.webhooks.timeoutMs + 1_000) {
+        await this.release(delivery);
+        return;
+      }
       const body = this.body(event);
       const secrets = this.secrets.signingSecrets(endpoint.id, endpoint.secrets, this.clock.now());
       // The signed timestamp is real wall time (receivers compare it with theirs), unlike the
@@ -228,14 +237,34 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         body,
         secrets,
       });
+      sent = true;
       const outcome = await this.sender.send(endpoint.url, { ...headers }, body);
       await this.record(delivery, endpoint, outcome);
     } catch (error) {
       this.logger.error(
         { err: error instanceof Error ? error.message : String(error), delivery: delivery.id },
-        'webhook attempt could not be recorded',
+        sent ? 'webhook attempt could not be recorded' : 'webhook attempt could not be prepared',
       );
+      // Failing before sending (an unopenable secret, say) would otherwise retry at every lease
+      // expiry, uncounted and forever: it counts as a failed attempt, so the schedule applies.
+      if (!sent && endpoint) {
+        await this.record(delivery, endpoint, {
+          statusCode: null,
+          durationMs: 0,
+          error: 'the gateway could not prepare this delivery (its logs say why)',
+          responseExcerpt: null,
+          retryAfter: undefined,
+        }).catch(() => undefined);
+      }
     }
+  }
+
+  /** Gives a claimed delivery back without an attempt. */
+  private async release(delivery: ClaimedDelivery): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET leased_until = NULL WHERE id = $1 AND leased_until = $2`,
+      [delivery.id, delivery.leased_until],
+    );
   }
 
   /** The event as the feed shows it; above the size cap without `data` (pull it from the feed). */
@@ -280,7 +309,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       );
       // Only the lease holder moves the delivery on: a dispatcher whose lease ran out (it was
       // presumed dead) still logs its attempt but no longer decides the delivery's state.
-      await manager.query(
+      const [, moved] = await manager.query<[unknown, number]>(
         `UPDATE webhook_deliveries
          SET status = $3, attempts = attempts + 1, next_attempt_at = $4, leased_until = NULL,
              last_attempt_at = $5, updated_at = now()
@@ -293,6 +322,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           now,
         ],
       );
+      // Presumed dead and taken over: the endpoint's standing is the new holder's to judge.
+      if (moved === 0) return;
       if (ok) {
         await manager.query(
           `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,

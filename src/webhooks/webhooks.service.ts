@@ -278,6 +278,10 @@ export class WebhooksService {
            WHERE application_id = $2
              AND (($3::uuid IS NULL AND connection_id IS NULL) OR connection_id = $3::uuid)
              AND sequence > $4
+             -- Only what fan-out has passed already: later events come through it, once.
+             AND sequence <= COALESCE((
+               SELECT last_sequence FROM webhook_streams
+               WHERE endpoint_id = $1 AND connection_id IS NOT DISTINCT FROM $3::uuid), 0)
              AND ($3::uuid IS NULL OR ${matchesSql('$6::text[]', 'type')})
            ORDER BY sequence LIMIT ${REPLAY_MAX_EVENTS + 1}
          ) e
@@ -369,7 +373,10 @@ export class WebhooksService {
       .getRepository(WebhookEndpointEntity)
       .createQueryBuilder('w')
       .where('w.id = :id AND w.application_id = :applicationId', { id, applicationId });
-    if (lock) query.setLock('pessimistic_write');
+    // FOR NO KEY UPDATE, not FOR UPDATE: the dispatcher's fan-out holds stream rows while its
+    // delivery inserts take a key-share lock on this endpoint; FOR UPDATE here would deadlock
+    // with it when a PATCH then touches those stream rows.
+    if (lock) query.setLock('for_no_key_update');
     const endpoint = await query.getOne();
     if (!endpoint) throw endpointNotFound();
     return endpoint;
