@@ -1936,7 +1936,7 @@ export interface components {
        *     `absence.created`, `absence.updated`, `absence.deleted`, `connection.connected`,
        *     `connection.sync_completed`, `connection.sync_failed`, `connection.paused`,
        *     `connection.resumed`, `connection.deleted`, `sync_run.needs_confirmation`, and the
-       *     application's own `webhook_endpoint.disabled` (object: `id`, `url`, `reason`
+       *     application's own `webhook_endpoint.disabled` (object: `id`, `host`, `reason`
        *     `gone` or `failing`, `disabled_at`). Absence types have no events.
        * @example employee.updated
        */

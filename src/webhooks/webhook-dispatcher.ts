@@ -369,7 +369,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       'webhook_endpoint.disabled',
       {
         id: endpoint.id,
-        url: endpoint.url,
+        // The host only: a URL's path or query may carry the receiver's own token, and this
+        // event goes to the application's other receivers and its feed.
+        host: new URL(endpoint.url).host,
         reason,
         disabled_at: now.toISOString(),
       },

@@ -80,9 +80,15 @@ export async function fanOut(manager: EntityManager, now: Date): Promise<number>
     `WITH streams AS (
        SELECT s.id, s.endpoint_id, s.connection_id, s.last_sequence, w.application_id, w.event_types
        FROM webhook_streams s JOIN webhook_endpoints w ON w.id = s.endpoint_id
+       JOIN applications a ON a.id = w.application_id
+       LEFT JOIN connections c ON c.id = s.connection_id
        WHERE w.enabled
          AND (s.connection_id IS NULL OR w.connection_ids IS NULL
               OR s.connection_id = ANY (w.connection_ids))
+         -- Only streams behind their writer's counter (committed, so its events are visible):
+         -- idle streams are neither locked nor rewritten every round.
+         AND s.last_sequence < CASE WHEN s.connection_id IS NULL THEN a.last_event_sequence
+                                    ELSE c.last_event_sequence END
        FOR UPDATE OF s SKIP LOCKED
      ), fresh AS (
        SELECT s.id AS stream_id, s.endpoint_id, s.event_types, e.id AS event_id,

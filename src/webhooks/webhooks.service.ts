@@ -321,6 +321,7 @@ export class WebhooksService {
   ): string | null {
     if (requested === null) return null;
     if (requested !== undefined) {
+      requested = requested.toLowerCase();
       if (endpoint.connectionIds && !endpoint.connectionIds.includes(requested)) {
         throw invalidField(
           'connection_id',
