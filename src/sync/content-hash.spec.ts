@@ -128,3 +128,11 @@ describe('hash compatibility with the stored hashes', () => {
     );
   });
 });
+
+describe('an own "__proto__" member (found by the property above, seed 1467503532)', () => {
+  it('stays content: it is hashed and seen by the diff like any other member', () => {
+    const record = JSON.parse('{"__proto__":{},"name":"x"}') as Record<string, unknown>;
+    expect(Object.keys(contentOf(record))).toEqual(['__proto__', 'name']);
+    expect(contentHash(record)).not.toBe(contentHash({ name: 'x' }));
+  });
+});

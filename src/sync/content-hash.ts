@@ -32,7 +32,19 @@ const volatile = new Set(VOLATILE_FIELDS);
 export function contentOf(record: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (!volatile.has(key)) out[key] = value;
+    if (volatile.has(key)) continue;
+    // An own "__proto__" member (JSON.parse makes those) assigned with `=` would set the
+    // prototype instead and vanish from the content, the diff and the hash.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      out[key] = value;
+    }
   }
   return out;
 }
