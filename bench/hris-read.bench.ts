@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { isDeepStrictEqual } from 'node:util';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -35,6 +35,7 @@ import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { idPage, type Page } from '../src/hris/hris-reader';
 import { servedObject } from '../src/hris/served-object';
 import { type Benchmark, type BenchResult, type Metric } from './benchmark';
+import { freePort, jsonOf } from './bench-support';
 
 const EMPLOYEES = Number(process.env.HRIS_BENCH_EMPLOYEES ?? 10_000);
 /** As in sync.bench.ts: ~31% overlap the default -14/+180 day window, ~50,000 at 10,000 people. */
@@ -62,27 +63,6 @@ const day = (d: Date): string => d.toISOString().slice(0, 10);
 
 function log(message: string): void {
   process.stdout.write(`  [hris-read] ${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function jsonOf(
-  res: Response,
-  status: number,
-  what: string,
-): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  if (res.status !== status) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------- sandbox in a worker thread

@@ -17,7 +17,6 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,6 +32,7 @@ import { loadConfig } from '../src/config/app-config';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { absenceWindow } from '../src/sync/absence-window';
 import { type Benchmark, type BenchResult } from './benchmark';
+import { freePort, jsonOf } from './bench-support';
 
 /** Head count of the measured company. */
 const EMPLOYEES = Number(process.env.SYNC_BENCH_EMPLOYEES ?? 10_000);
@@ -75,17 +75,6 @@ const mib = (kib: number): number => round(kib / 1024, 1);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const elapsedSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 const fmt = (n: number): string => n.toLocaleString('en-US');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** utime + stime of a process or thread, in ms, from a /proc stat file; 0 once it is gone. */
 function cpuMsOf(statFile: string, withChildren = false): number {
@@ -263,16 +252,6 @@ interface Connected {
   token: string;
   /** When the connect page answered "connected" (it has queued the first run). */
   connectedAt: bigint;
-}
-
-async function jsonOf(
-  res: Response,
-  status: number,
-  what: string,
-): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  if (res.status !== status) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, unknown>;
 }
 
 /** An application, its token and a connection made through the real connect page. */
