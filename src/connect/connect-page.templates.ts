@@ -6,8 +6,6 @@
 
 import { escapeHtml } from '../common/html/escape-html';
 
-export { escapeHtml };
-
 export interface FormView {
   applicationName: string;
   logoText: string;

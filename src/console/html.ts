@@ -15,8 +15,6 @@ export class SafeHtml {
   }
 }
 
-export { escapeHtml };
-
 function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');

@@ -3,7 +3,7 @@
  * that work when pasted (the demo boot test runs them as printed). Demo only: it shows secrets
  * of the demo application and sandbox on the terminal by design, never in logs.
  */
-import { type DemoQuickStart } from './demo-setup';
+import { DEMO_APPLICATION, type DemoQuickStart } from './demo-setup';
 
 const q = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
@@ -21,7 +21,7 @@ export function renderQuickStart(demo: DemoQuickStart): string {
     '──────────────────────────────────────────────────────────────────────────────',
     ` Admin token (admin API, ${base}/console):`,
     `   ${demo.adminToken}`,
-    ` Demo application "${'Demo expense tool'}": client_id ${demo.clientId}`,
+    ` Demo application "${DEMO_APPLICATION}": client_id ${demo.clientId}`,
     `   client_secret ${demo.clientSecret}   (new on every start)`,
     '',
     ` 1. Connect the built-in Personio sandbox (${demo.personio.employees} people)${connected ? ' - already connected; the link reconnects' : ''}:`,

@@ -1,4 +1,6 @@
-/** An event as the pull feed and webhook bodies show it (the Event schema in openapi/). */
+import { type components } from '../../openapi/generated/hris-gateway';
+
+/** An event row as stored, and as the pull feed and webhook bodies show it (Event in openapi/). */
 export interface EventRow {
   id: string;
   type: string;
@@ -6,18 +8,12 @@ export interface EventRow {
   customer_ref: string | null;
   sequence: string;
   occurred_at: Date;
-  data: Record<string, unknown>;
+  /** Every writer stores `{ object, previous?, reason? }`. */
+  data: components['schemas']['EventData'];
 }
 
-export interface EventView {
-  id: string;
-  type: string;
-  connection_id: string | null;
-  customer_ref: string | null;
-  sequence: number;
-  occurred_at: string;
-  data: Record<string, unknown>;
-}
+/** The contract's Event schema: the generated type, so the two cannot drift apart. */
+export type EventView = components['schemas']['Event'];
 
 export const EVENT_COLUMNS = 'id, type, connection_id, customer_ref, sequence, occurred_at, data';
 

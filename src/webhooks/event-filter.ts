@@ -1,8 +1,8 @@
 /**
  * Which events an endpoint wants: exact types (`employee.created`), a family (`employee.*`) or
  * everything (`*`). Patterns are checked against the known types when registered, so a typo is
- * a 400 instead of an endpoint that silently never hears anything. The same rule runs in SQL
- * during fan-out (`matchesSql`) and in code (`matchesEventType`); a spec keeps them in step.
+ * a 400 instead of an endpoint that silently never hears anything. The rule itself runs in SQL
+ * during fan-out and replay (`matchesSql`), proven against PostgreSQL in test/medium.
  */
 import { EVENT_TYPES } from '../events/event-types';
 
@@ -24,18 +24,9 @@ export function eventPatternProblem(pattern: string): string | null {
     : `"${pattern}" is not an event type (see the Event schema; wildcards: "family.*" or "*")`;
 }
 
-export function matchesEventType(patterns: readonly string[], type: string): boolean {
-  return patterns.some(
-    (pattern) =>
-      pattern === '*' ||
-      pattern === type ||
-      (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
-  );
-}
-
 /**
- * SQL form of matchesEventType for an endpoint's `event_types` array and an event's `type`
- * (both given as SQL expressions).
+ * Whether an event's `type` matches an endpoint's `event_types` patterns: exact, `family.*` or
+ * `*` (both arguments are SQL expressions).
  */
 export function matchesSql(patterns: string, type: string): string {
   return `EXISTS (SELECT 1 FROM unnest(${patterns}) AS p(pattern)

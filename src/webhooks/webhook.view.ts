@@ -1,23 +1,10 @@
-/** Endpoints, deliveries and attempts as the API shows them (schemas in openapi/). */
+/** Endpoints, deliveries and attempts as the API shows them: the contract's generated types. */
+import { type components } from '../../openapi/generated/hris-gateway';
 import { type WebhookAttemptEntity } from './webhook-attempt.entity';
 import { type WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { type WebhookEndpointEntity } from './webhook-endpoint.entity';
 
-export interface WebhookEndpointView {
-  id: string;
-  url: string;
-  description: string | null;
-  event_types: string[];
-  connection_ids: string[] | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  disabled_at: string | null;
-  failing_since: string | null;
-  /** When the previous secret stops signing, while a rotation's grace period runs. */
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type WebhookEndpointView = components['schemas']['WebhookEndpoint'];
 
 export function toEndpointView(
   endpoint: WebhookEndpointEntity,
@@ -39,30 +26,9 @@ export function toEndpointView(
   };
 }
 
-export interface WebhookAttemptView {
-  attempted_at: string;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-  response_excerpt: string | null;
-}
+export type WebhookAttemptView = components['schemas']['WebhookAttempt'];
 
-export interface WebhookDeliveryView {
-  id: string;
-  endpoint_id: string;
-  /** Also the `webhook-id` header of every attempt. */
-  event_id: string;
-  event_type: string;
-  connection_id: string | null;
-  sequence: number;
-  replay: boolean;
-  status: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  created_at: string;
-  attempt_log: WebhookAttemptView[];
-}
+export type WebhookDeliveryView = components['schemas']['WebhookDelivery'];
 
 export function toDeliveryView(
   delivery: WebhookDeliveryEntity,
