@@ -11,6 +11,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/common/project-root';
+import { applyHeapGrowingPercent } from '../src/common/runtime/heap-tuning';
+import { loadConfig } from '../src/config/app-config';
 import { type BenchResult, type Benchmark } from './benchmark';
 
 interface Recorded extends BenchResult {
@@ -123,6 +125,10 @@ async function main(filter?: string): Promise<void> {
     writeReadmeTable(results, recorded.recorded_at);
     return;
   }
+  // In-process gateways run under the heap settings `npm start` gives the gateway process.
+  applyHeapGrowingPercent(
+    loadConfig({ HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT }).heapGrowingPercent,
+  );
   const dir = __dirname;
   const files = readdirSync(dir)
     .filter((f) => /\.bench\.js$/.test(f))

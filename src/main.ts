@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { startGateway } from './bootstrap';
+import { applyHeapGrowingPercent } from './common/runtime/heap-tuning';
 import { startDemoSandbox } from './demo/demo-sandbox';
 import { prepareDemo } from './demo/demo-setup';
 import { renderQuickStart } from './demo/quick-start';
@@ -23,6 +24,7 @@ function configFrom(env: Record<string, string | undefined>): AppConfig {
 
 async function main(): Promise<void> {
   let config = configFrom(process.env);
+  applyHeapGrowingPercent(config.heapGrowingPercent);
   // Demo mode (development without a Personio URL): the built-in sandbox stands in for
   // Personio, and the gateway is configured around it before it starts.
   const sandbox = config.demo.enabled

@@ -273,6 +273,13 @@ class EnvironmentVariables {
   @Min(1_024)
   @Max(5_242_880)
   WEBHOOK_MAX_PAYLOAD_BYTES: number = 262_144;
+
+  /** How far V8 lets the heap grow past what survived the last full collection; 0: V8's own. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(400)
+  HEAP_GROWING_PERCENT: number = 100;
 }
 
 /** Typed, validated configuration handed to every module through dependency injection. */
@@ -332,6 +339,8 @@ export class AppConfig {
       readonly timeoutMs: number;
       readonly maxPayloadBytes: number;
     },
+    /** See src/common/runtime/heap-tuning.ts. */
+    readonly heapGrowingPercent: number,
   ) {}
 
   get isProduction(): boolean {
@@ -457,5 +466,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
       maxPayloadBytes: vars.WEBHOOK_MAX_PAYLOAD_BYTES,
     },
+    vars.HEAP_GROWING_PERCENT,
   );
 }

@@ -24,8 +24,11 @@ export abstract class UnifiedRecordBase {
   @Column({ type: 'jsonb' })
   data!: Record<string, unknown>;
 
-  /** The raw provider payload, served only with `include=remote_data`. */
-  @Column({ name: 'remote_data', type: 'jsonb', nullable: true })
+  /**
+   * The raw provider payload, served only with `include=remote_data`. `json` (text), not `jsonb`:
+   * written and served whole, never queried inside, so PostgreSQL need not parse it into a tree.
+   */
+  @Column({ name: 'remote_data', type: 'json', nullable: true })
   remoteData!: unknown;
 
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })

@@ -32,6 +32,8 @@ export interface ApplyInput {
   baseline: boolean;
   /** Resources in write order (referenced ones first). */
   resources: readonly GatewayResource[];
+  /** Records the read staged, per resource. */
+  staged: Partial<Record<GatewayResource, number>>;
   deletions: Partial<Record<GatewayResource, Deletion[]>>;
 }
 
@@ -92,6 +94,10 @@ async function upsertStaged(input: ApplyInput, spec: ResourceSpec): Promise<Reso
   const { manager, connection, now } = input;
   const counts = emptyCounts();
   counts.created += await insertNewInSql(input, spec);
+  // All of them were new (a first sync, a widened scope): nothing is left for the per-record
+  // path, and staging is emptied after the commit instead of row by row inside it.
+  if (counts.created === (input.staged[spec.resource] ?? 0)) return counts;
+  await dropInsertedFromStaging(input, spec);
   for await (const batch of stagedBatches(manager, input.runId, spec.resource, BATCH)) {
     const stored = new Map(
       (
@@ -173,8 +179,8 @@ async function updateRows(
          updated_at = CASE WHEN r.touch THEN $2 ELSE t.updated_at END,
          remote_deleted_at = NULL, deletion_reason = NULL,
          ${spec.columns.map((c) => `${c.name} = r.${c.name}`).join(', ')}
-     FROM jsonb_to_recordset($3::jsonb)
-       AS r(id uuid, hash text, data jsonb, remote_data jsonb, touch boolean, ${types})
+     FROM json_to_recordset($3::json)
+       AS r(id uuid, hash text, data jsonb, remote_data json, touch boolean, ${types})
      WHERE t.connection_id = $1 AND t.id = r.id`,
     [input.connection.id, input.now, JSON.stringify(payload)],
   );
@@ -217,8 +223,8 @@ async function markDeleted(
 /**
  * Records the table has never seen, in one statement per resource: inserted straight from the
  * staging table (the gateway id and typed columns were computed when staged), announced with
- * consecutive sequences, and taken out of staging so the per-record path below sees only
- * updates and restores. A large first sync or a widened scope is then one INSERT ... SELECT,
+ * consecutive sequences (the caller takes them out of staging when the per-record path has
+ * updates and restores left to do). A large first sync or a widened scope is then one INSERT ... SELECT,
  * not thousands of rows through Node.
  */
 async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<number> {
@@ -241,7 +247,6 @@ async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<nu
       `WITH ${inserted} SELECT count(*)::int AS n FROM ins`,
       params,
     );
-    await dropInsertedFromStaging(input, spec);
     return row?.n ?? 0;
   }
   // Sequences as EventsWriter assigns them: the connection row's counter, moved by the count.
@@ -269,7 +274,6 @@ async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<nu
       now.toISOString(),
     ],
   );
-  await dropInsertedFromStaging(input, spec);
   return row?.n ?? 0;
 }
 

@@ -1,22 +1,41 @@
 /**
  * Owns the staging table of a run: the sink that parks changed records while the read goes on,
- * and the batched reads the apply phase walks them with. Rows are written in multi-row inserts
- * outside any transaction (a failed run simply deletes them) and read back in remote-id order.
+ * and the batched reads the apply phase walks them with. Rows are written by binary COPY outside
+ * any transaction (a failed run simply deletes them) and read back in remote-id order. Binary
+ * COPY, not an INSERT over one JSON document of the batch: PostgreSQL then validates each raw
+ * payload once instead of parsing the whole batch twice, which halved a first sync's database
+ * CPU (bench/sync.bench.ts).
  */
+import type { ClientBase } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
 import type { ChangeSink, StagedRecord } from './read-phase';
 import { columnValues, RESOURCE_SPECS, type RecordData } from './resource-specs';
 
 const FLUSH_AT = 500;
+/** The COPY's column order, which `stage` writes each row's fields in. */
+const STAGING_COLUMNS = [
+  'run_id',
+  'resource',
+  'remote_id',
+  'id',
+  'hash',
+  'data',
+  'remote_data',
+  'columns',
+] as const;
 
 /**
  * Writes overlap the read: a full batch goes to PostgreSQL while the next pages are fetched,
- * with at most one insert in flight (memory stays bounded by two batches). The read waits only
- * when a second batch is ready before the first is stored, and at the end (`flush`).
+ * with at most one COPY in flight (memory stays bounded by two batches). The read waits only
+ * when a second batch is ready before the first is stored, and at the end (`flush`). A record
+ * is encoded into the batch's COPY payload as soon as it is staged, so the parsed record (raw
+ * payload included) dies young instead of waiting in a list for its batch: the batch is bytes
+ * outside the JavaScript heap, and the collector never has to promote it.
  */
 export class StagingSink implements ChangeSink {
-  private buffer: StagedRecord[] = [];
+  private batch = new BinaryCopyWriter();
   private inFlight: Promise<void> = Promise.resolve();
   private failure: Error | undefined = undefined;
 
@@ -26,9 +45,20 @@ export class StagingSink implements ChangeSink {
     private readonly connectionId: string,
   ) {}
 
-  async stage(record: StagedRecord): Promise<void> {
-    this.buffer.push(record);
-    if (this.buffer.length >= FLUSH_AT) await this.send();
+  async stage(r: StagedRecord): Promise<void> {
+    this.batch
+      .row(STAGING_COLUMNS.length)
+      .uuid(this.runId)
+      .text(r.resource)
+      .text(r.remoteId)
+      .uuid(gatewayId(this.connectionId, r.resource, r.remoteId))
+      .text(r.hash)
+      .jsonb(JSON.stringify(r.data));
+    const raw = r.remoteData ?? null;
+    if (raw === null) this.batch.null();
+    else this.batch.json(JSON.stringify(raw));
+    this.batch.jsonb(JSON.stringify(columnValues(RESOURCE_SPECS[r.resource], r.data)));
+    if (this.batch.rowCount >= FLUSH_AT) await this.send();
   }
 
   /** Everything staged is stored once this resolves (or the first failed insert is thrown). */
@@ -41,36 +71,31 @@ export class StagingSink implements ChangeSink {
   private async send(): Promise<void> {
     await this.inFlight;
     this.throwIfFailed();
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
+    if (this.batch.rowCount === 0) return;
+    const payload = this.batch.finish();
+    this.batch = new BinaryCopyWriter();
     // Caught here and rethrown by the next call: an unawaited rejection would crash the process.
-    this.inFlight = this.insert(batch).catch((error: unknown) => {
-      this.failure = error instanceof Error ? error : new Error(String(error));
-    });
+    this.inFlight = this.copy(payload).then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      },
+    );
+  }
+
+  /** On a pool connection of its own, outside any transaction: one COPY is atomic by itself. */
+  private async copy(payload: Buffer): Promise<void> {
+    const runner = this.manager.connection.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as ClientBase;
+      await copyBinary(client, `sync_staging (${STAGING_COLUMNS.join(', ')})`, payload);
+    } finally {
+      await runner.release();
+    }
   }
 
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
-  }
-
-  private async insert(batch: StagedRecord[]): Promise<void> {
-    const rows = batch.map((r) => ({
-      resource: r.resource,
-      remote_id: r.remoteId,
-      id: gatewayId(this.connectionId, r.resource, r.remoteId),
-      columns: columnValues(RESOURCE_SPECS[r.resource], r.data),
-      hash: r.hash,
-      data: r.data,
-      remote_data: r.remoteData ?? null,
-    }));
-    await this.manager.query(
-      `INSERT INTO sync_staging (run_id, resource, remote_id, id, hash, data, remote_data, columns)
-       SELECT $1, r.resource, r.remote_id, r.id, r.hash, r.data, r.remote_data, r.columns
-       FROM jsonb_to_recordset($2::jsonb) AS r(resource text, remote_id text, id uuid,
-         hash text, data jsonb, remote_data jsonb, columns jsonb)`,
-      [this.runId, JSON.stringify(rows)],
-    );
   }
 }
 

@@ -153,6 +153,9 @@ export class SyncRunner {
           now,
           baseline,
           resources,
+          staged: Object.fromEntries(
+            resources.map((resource) => [resource, outcome.reads[resource]?.staged ?? 0]),
+          ),
           deletions,
         });
         const counts: Partial<Record<GatewayResource, ResourceCounts>> = {};

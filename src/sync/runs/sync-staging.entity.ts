@@ -28,7 +28,8 @@ export class SyncStagingEntity {
   @Column({ type: 'jsonb' })
   data!: Record<string, unknown>;
 
-  @Column({ name: 'remote_data', type: 'jsonb', nullable: true })
+  /** `json`, like the data tables' column: carried through as text, never looked into. */
+  @Column({ name: 'remote_data', type: 'json', nullable: true })
   remoteData!: unknown;
 
   /** The table's typed columns (status, email_lower, manager_id ...), computed once in the read. */
