@@ -28,6 +28,22 @@ describe('gatewayId', () => {
     expect(ids.size).toBe(5);
   });
 
+  it('never changes: stored records and references depend on it', () => {
+    // Computed once from the namespace and the name; a change here re-keys every stored record.
+    expect(gatewayId(CONNECTION_A, 'employees', '42')).toBe('644c339e-c440-5f45-9a7a-b6037eccd487');
+  });
+
+  it('gives the same ids before and after its cache of recent ids fills and is cleared', () => {
+    const first = Array.from({ length: 20 }, (_, i) =>
+      gatewayId(CONNECTION_B, 'absences', `a${i}`),
+    );
+    for (let i = 0; i < 120_000; i += 1) gatewayId(CONNECTION_A, 'employees', String(i));
+    expect(
+      Array.from({ length: 20 }, (_, i) => gatewayId(CONNECTION_B, 'absences', `a${i}`)),
+    ).toEqual(first);
+    expect(gatewayId(CONNECTION_A, 'employees', '42')).toBe('644c339e-c440-5f45-9a7a-b6037eccd487');
+  });
+
   it('keeps null references null', () => {
     expect(gatewayRef(CONNECTION_A, 'employees', null)).toBeNull();
     expect(gatewayRef(CONNECTION_A, 'employees', '1')).toBe(
