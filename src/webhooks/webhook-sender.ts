@@ -3,7 +3,8 @@
  * again (syntax and every DNS answer) right before connecting and the socket is pinned to the
  * checked addresses, so DNS rebinding cannot redirect it; redirects are never followed (undici's
  * `request` follows none); the whole attempt has one deadline; at most RESPONSE_READ_CAP bytes
- * of the answer are read, so a receiver cannot make us buffer an endless body.
+ * of the answer are read, so a receiver cannot make us buffer an endless body. The deadline
+ * covers the DNS answer too.
  */
 import { Injectable } from '@nestjs/common';
 import { Agent, request } from 'undici';
@@ -40,11 +41,19 @@ export class WebhookSender {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     const deadline = AbortSignal.timeout(this.config.webhooks.timeoutMs);
-    const target = await guardWebhookTarget(
-      url,
-      { allowInsecure: this.config.webhooks.allowInsecureUrls },
-      ...(this.lookup ? [this.lookup] : []),
+    // The DNS answer counts against the same deadline: a resolver that never answers must not
+    // hold the attempt (and its lease) open. The lookup itself cannot be cancelled; it is left.
+    const target = await beforeDeadline(
+      guardWebhookTarget(
+        url,
+        { allowInsecure: this.config.webhooks.allowInsecureUrls },
+        ...(this.lookup ? [this.lookup] : []),
+      ),
+      deadline,
     );
+    if (target === TIMED_OUT) {
+      return failure(elapsed(), 'no DNS answer within the delivery timeout');
+    }
     if (!target.ok) {
       return failure(elapsed(), `refused before connecting: ${target.reason}`);
     }
@@ -77,6 +86,27 @@ export class WebhookSender {
       agent.destroy().catch(() => undefined);
     }
   }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The work's result, or TIMED_OUT once the deadline passes first. */
+function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T | typeof TIMED_OUT> {
+  if (deadline.aborted) return Promise.resolve(TIMED_OUT);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(TIMED_OUT);
+    deadline.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        deadline.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        deadline.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function failure(durationMs: number, error: string): SendOutcome {
