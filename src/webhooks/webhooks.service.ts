@@ -41,6 +41,12 @@ import { WebhookSender } from './webhook-sender';
 
 /** Events one replay call queues at most; the answer says where to continue. */
 export const REPLAY_MAX_EVENTS = 10_000;
+/**
+ * Endpoints one application may have. Each one is a stream per connection for fan-out and the
+ * dispatcher, so an unbounded number would let one application load every replica; a product
+ * needs a handful (one per environment or consumer).
+ */
+export const MAX_ENDPOINTS_PER_APPLICATION = 25;
 
 const endpointNotFound = (): ProblemException =>
   new ProblemException('not_found', 'No such webhook endpoint.');
@@ -81,6 +87,7 @@ export class WebhooksService {
     const id = randomUUID();
     const { sealed, secret } = this.secrets.create(id);
     const saved = await this.dataSource.transaction(async (manager) => {
+      await this.checkRoomForAnotherEndpoint(manager, applicationId);
       const connectionIds = await this.checkedConnections(
         manager,
         applicationId,
@@ -104,6 +111,26 @@ export class WebhooksService {
       return manager.getRepository(WebhookEndpointEntity).findOneByOrFail({ id });
     });
     return { ...toEndpointView(saved, null), secret };
+  }
+
+  /** Locks the application row, so two creates cannot both take the last place. */
+  private async checkRoomForAnotherEndpoint(
+    manager: EntityManager,
+    applicationId: string,
+  ): Promise<void> {
+    await manager.query(`SELECT 1 FROM applications WHERE id = $1 FOR NO KEY UPDATE`, [
+      applicationId,
+    ]);
+    const [row] = await manager.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM webhook_endpoints WHERE application_id = $1`,
+      [applicationId],
+    );
+    if ((row?.n ?? 0) >= MAX_ENDPOINTS_PER_APPLICATION) {
+      throw new ProblemException(
+        'conflict',
+        `This application already has ${MAX_ENDPOINTS_PER_APPLICATION} webhook endpoints, the most it may have; delete one it no longer uses first.`,
+      );
+    }
   }
 
   async list(

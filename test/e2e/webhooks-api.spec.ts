@@ -12,6 +12,7 @@ import {
 } from '../support/auth';
 import { expectContract } from '../support/contract';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { MAX_ENDPOINTS_PER_APPLICATION } from '../../src/webhooks/webhooks.service';
 import { query } from '../support/sync';
 
 describe('webhook endpoints API (e2e)', () => {
@@ -159,6 +160,40 @@ describe('webhook endpoints API (e2e)', () => {
     const narrow = await accessToken(gateway, app, { scope: 'events:read' });
     await api('get', '/v1/webhooks', narrow).expect(403);
     await request(gateway.url).get('/v1/webhooks').expect(401);
+  });
+
+  it('caps the endpoints of one application, even when created all at once', async () => {
+    const capped = await createApplication(gateway, { name: 'Many endpoints' });
+    const bearer = await accessToken(gateway, capped);
+    const create = (i: number) =>
+      api('post', '/v1/webhooks', bearer).send({
+        url: `http://127.0.0.1:9/hook-${i}`,
+        event_types: ['*'],
+      });
+
+    // Concurrent creates: the application row lock lets exactly the cap through.
+    const answers = await Promise.all(
+      Array.from({ length: MAX_ENDPOINTS_PER_APPLICATION + 3 }, (_, i) => create(i)),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(MAX_ENDPOINTS_PER_APPLICATION);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(3);
+    const refused = answers.find((a) => a.status === 409)!;
+    expectContract(refused);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.detail).toMatch(/already has 25 webhook endpoints/);
+    const [stored] = await query<{ n: number }>(
+      gateway,
+      'SELECT count(*)::int AS n FROM webhook_endpoints WHERE application_id = $1',
+      [capped.id],
+    );
+    expect(stored!.n).toBe(MAX_ENDPOINTS_PER_APPLICATION);
+
+    // Deleting one makes room for one.
+    const some = answers.find((a) => a.status === 201)!.body.id as string;
+    await api('delete', `/v1/webhooks/${some}`, bearer).expect(204);
+    await create(100).expect(201);
+    await create(101).expect(409);
   });
 
   it("never shows another application's endpoints or deliveries", async () => {
