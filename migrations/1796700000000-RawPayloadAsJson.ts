@@ -4,7 +4,10 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * The raw provider payload (`remote_data`) is stored as `json`, not `jsonb`: it is only ever
  * written whole and served whole (never queried inside), so PostgreSQL need not build a binary
  * tree of it on every write, which was the larger part of a first sync's database CPU (absence
- * payloads carry one breakdown per day). `json` keeps the provider's text as received.
+ * payloads carry one breakdown per day). Stored as the JSON text the sync wrote (rows converted
+ * here keep jsonb's normalised form). Rewrites each table under an exclusive lock: on a large
+ * installation, deploy it in a quiet hour. `down` fails if a payload holds a \u0000 escape, which
+ * json accepts and jsonb does not.
  */
 const TABLES = [
   'employees',

@@ -33,6 +33,11 @@ export class BinaryCopyWriter {
     return this.rows;
   }
 
+  /** Bytes written so far. */
+  get byteLength(): number {
+    return this.length;
+  }
+
   row(fieldCount: number): this {
     this.reserve(2);
     this.length = this.buffer.writeInt16BE(fieldCount, this.length);

@@ -15,6 +15,13 @@ import { guardWebhookTarget, type LookupAll } from './url-guard';
 /** Bytes of the answer read at most; the excerpt kept in the log is shorter. */
 export const RESPONSE_READ_CAP = 4_096;
 export const RESPONSE_EXCERPT_CHARS = 512;
+/**
+ * System DNS lookups (getaddrinfo) run on libuv's threadpool, 4 threads shared with file I/O
+ * and crypto, and cannot be cancelled. A lookup the deadline gave up on keeps its thread until
+ * the resolver answers; while this many are still out, attempts fail at once instead of
+ * starting another, so an unanswering resolver cannot take the whole pool.
+ */
+export const MAX_ABANDONED_LOOKUPS = 2;
 
 export interface SendOutcome {
   /** Null when no HTTP answer came. */
@@ -34,6 +41,8 @@ export class WebhookSender {
    * to prove that a name answering with a forbidden address is refused at either point.
    */
   lookup: LookupAll | undefined;
+  /** Lookups the deadline gave up on that have not answered yet. */
+  private abandonedLookups = 0;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -41,17 +50,24 @@ export class WebhookSender {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     const deadline = AbortSignal.timeout(this.config.webhooks.timeoutMs);
+    if (this.abandonedLookups >= MAX_ABANDONED_LOOKUPS) {
+      return failure(elapsed(), 'DNS lookups are backed up (earlier ones never answered)');
+    }
     // The DNS answer counts against the same deadline: a resolver that never answers must not
-    // hold the attempt (and its lease) open. The lookup itself cannot be cancelled; it is left.
-    const target = await beforeDeadline(
-      guardWebhookTarget(
-        url,
-        { allowInsecure: this.config.webhooks.allowInsecureUrls },
-        ...(this.lookup ? [this.lookup] : []),
-      ),
-      deadline,
+    // hold the attempt (and its lease) open. The lookup itself cannot be cancelled; it is
+    // counted until it answers.
+    const guarded = guardWebhookTarget(
+      url,
+      { allowInsecure: this.config.webhooks.allowInsecureUrls },
+      ...(this.lookup ? [this.lookup] : []),
     );
+    const target = await beforeDeadline(guarded, deadline);
     if (target === TIMED_OUT) {
+      this.abandonedLookups += 1;
+      const answered = (): void => {
+        this.abandonedLookups -= 1;
+      };
+      guarded.then(answered, answered);
       return failure(elapsed(), 'no DNS answer within the delivery timeout');
     }
     if (!target.ok) {

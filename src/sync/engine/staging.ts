@@ -14,6 +14,8 @@ import type { ChangeSink, StagedRecord } from './read-phase';
 import { columnValues, RESOURCE_SPECS, type RecordData } from './resource-specs';
 
 const FLUSH_AT = 500;
+/** A batch is also sent once its payload reaches this size (raw payloads vary a lot). */
+const FLUSH_BYTES = 8 * 1024 * 1024;
 /** The COPY's column order, which `stage` writes each row's fields in. */
 const STAGING_COLUMNS = [
   'run_id',
@@ -28,7 +30,8 @@ const STAGING_COLUMNS = [
 
 /**
  * Writes overlap the read: a full batch goes to PostgreSQL while the next pages are fetched,
- * with at most one COPY in flight (memory stays bounded by two batches). The read waits only
+ * with at most one COPY in flight (memory stays bounded by two batches of at most 500 records
+ * or about FLUSH_BYTES each). The read waits only
  * when a second batch is ready before the first is stored, and at the end (`flush`). A record
  * is encoded into the batch's COPY payload as soon as it is staged, so the parsed record (raw
  * payload included) dies young instead of waiting in a list for its batch: the batch is bytes
@@ -58,10 +61,19 @@ export class StagingSink implements ChangeSink {
     if (raw === null) this.batch.null();
     else this.batch.json(JSON.stringify(raw));
     this.batch.jsonb(JSON.stringify(columnValues(RESOURCE_SPECS[r.resource], r.data)));
-    if (this.batch.rowCount >= FLUSH_AT) await this.send();
+    if (this.batch.rowCount >= FLUSH_AT || this.batch.byteLength >= FLUSH_BYTES) await this.send();
   }
 
-  /** Everything staged is stored once this resolves (or the first failed insert is thrown). */
+  /**
+   * Waits for the COPY in flight, whatever its outcome. A run that stops early (a failed page,
+   * a shutdown) settles its sink before clearing staging: a COPY committing after the clear
+   * would leave its rows behind.
+   */
+  async settle(): Promise<void> {
+    await this.inFlight;
+  }
+
+  /** Everything staged is stored once this resolves (or the first failed COPY is thrown). */
   async flush(): Promise<void> {
     await this.send();
     await this.inFlight;
@@ -131,4 +143,28 @@ export async function* stagedBatches(
 
 export async function clearStaging(manager: EntityManager, runId: string): Promise<void> {
   await manager.query(`DELETE FROM sync_staging WHERE run_id = $1`, [runId]);
+}
+
+/**
+ * Deletes what staging still holds for runs that are not running: a process that died after
+ * its commit but before `clearStaging` leaves a run's rows (raw payloads, which may hold
+ * salaries or bank details) behind for good otherwise. The run ids present are found by a loose
+ * index scan of the primary key (one probe per distinct run, not a scan of every staged row),
+ * so this is cheap to run on every scheduler tick, even while a large run is staging.
+ */
+export async function sweepStaging(manager: EntityManager): Promise<number> {
+  const [, deleted] = await manager.query<[unknown, number]>(
+    `WITH RECURSIVE present AS (
+       (SELECT run_id FROM sync_staging ORDER BY run_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT s.run_id FROM sync_staging s WHERE s.run_id > p.run_id
+               ORDER BY s.run_id LIMIT 1)
+       FROM present p WHERE p.run_id IS NOT NULL)
+     DELETE FROM sync_staging
+     WHERE run_id IN (
+       SELECT p.run_id FROM present p
+       WHERE p.run_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.id = p.run_id AND r.status = 'running'))`,
+  );
+  return deleted;
 }

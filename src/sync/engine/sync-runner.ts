@@ -67,6 +67,7 @@ export class SyncRunner {
   async execute(run: SyncRunEntity, control: RunControl = { cancelled: false }): Promise<void> {
     const progress: RunProgress = { resource: null, pages: 0, records: 0 };
     let stats: (() => ReadStats) | undefined;
+    let sink: StagingSink | undefined;
     try {
       const opened = await openConnection(
         this.dataSource.manager,
@@ -93,26 +94,21 @@ export class SyncRunner {
       );
 
       let lastWrite = 0;
-      const outcome = await readAll(
-        session,
-        plan,
-        indexes,
-        new StagingSink(this.dataSource.manager, run.id, run.connectionId),
-        {
-          onPage: async (resource, records) => {
-            if (control.cancelled) {
-              throw new RunAborted('interrupted', 'The gateway shut down during the run.');
-            }
-            progress.resource = resource;
-            progress.pages += 1;
-            progress.records += records;
-            if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
-              lastWrite = Date.now();
-              await this.writeProgress(run.id, progress);
-            }
-          },
+      sink = new StagingSink(this.dataSource.manager, run.id, run.connectionId);
+      const outcome = await readAll(session, plan, indexes, sink, {
+        onPage: async (resource, records) => {
+          if (control.cancelled) {
+            throw new RunAborted('interrupted', 'The gateway shut down during the run.');
+          }
+          progress.resource = resource;
+          progress.pages += 1;
+          progress.records += records;
+          if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
+            lastWrite = Date.now();
+            await this.writeProgress(run.id, progress);
+          }
         },
-      );
+      });
       const warnings = [...issues, ...outcome.warnings];
 
       const deletions: Partial<Record<GatewayResource, Deletion[]>> = {};
@@ -215,6 +211,7 @@ export class SyncRunner {
         }
       });
     } catch (error) {
+      await sink?.settle();
       await this.fail(run, error, progress, stats?.());
     } finally {
       await clearStaging(this.dataSource.manager, run.id).catch((error: unknown) =>

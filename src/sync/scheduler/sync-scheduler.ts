@@ -23,6 +23,7 @@ import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { effectiveSettings } from '../../connections/dto/connection-settings.dto';
 import { nextSyncAfter } from '../../connections/schedule';
+import { sweepStaging } from '../engine/staging';
 import { RunAborted, SyncRunner, type RunControl } from '../engine/sync-runner';
 import { SyncRunEntity, type RunRequests } from '../runs/sync-run.entity';
 import { Metrics } from '../../metrics/metrics';
@@ -99,6 +100,13 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         'sync tick failed',
       );
     }
+    // Housekeeping after the work: a failure here must never hold syncs back.
+    await sweepStaging(this.dataSource.manager).catch((error: unknown) =>
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not sweep staging',
+      ),
+    );
   }
 
   private async heartbeat(): Promise<void> {
