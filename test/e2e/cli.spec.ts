@@ -4,7 +4,6 @@
  * the exit code. Most runs call runCli in-process with captured streams; one test runs the
  * real entry point as a child process to prove exit codes and stream separation.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { type RunningSandbox } from '../../connectors/personio/sandbox';
@@ -12,10 +11,9 @@ import { runCli } from '../../src/cli/cli';
 import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/auth';
 import { freePort } from '../support/global-setup';
 import { startTestGateway, TEST_VAULT_KEYS, type TestGateway } from '../support/gateway';
+import { spawnTypeScript } from '../support/process';
 import { startTestSandbox } from '../support/sandbox';
 import { connectThroughLink, query, waitForLatestRun } from '../support/sync';
-
-const ROOT = join(__dirname, '..', '..');
 
 interface CliRun {
   code: number;
@@ -23,29 +21,9 @@ interface CliRun {
   stderr: string;
 }
 
-/** The real entry point, compiled on the fly; argv[1] stands in for the script path. */
+/** The real entry point, compiled on the fly. */
 function spawnCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const entry = join(ROOT, 'src', 'cli', 'main.ts');
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      '-e',
-      `process.argv.splice(1, 0, 'hris-gateway'); require(${JSON.stringify(entry)})`,
-      '--',
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawnTypeScript(join('src', 'cli', 'main.ts'), env, args);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

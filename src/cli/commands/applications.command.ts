@@ -1,27 +1,12 @@
 /** `applications create|list|rotate-secret`: the admin API under /v1/admin/applications. */
+import { type components } from '../../../openapi/generated/hris-gateway';
 import { SCOPES } from '../../auth/scopes';
 import { type CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { keyValues, orDash, table } from '../output';
 import { PAGE_OPTIONS, pageQuery, nextPageHint } from './paging';
 
-interface Application {
-  id: string;
-  name: string;
-  client_id: string;
-  scopes: string[];
-  status: string;
-  created_at: string;
-}
-
-interface ApplicationWithSecret extends Application {
-  client_secret: string;
-}
-
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
+type ApplicationWithSecret = components['schemas']['ApplicationWithSecret'];
 
 const path = (id: string): string => `/v1/admin/applications/${encodeURIComponent(id)}`;
 
@@ -110,7 +95,7 @@ export const applicationsList: CommandSpec = {
   auth: 'admin',
   options: { ...PAGE_OPTIONS },
   async run({ input, gateway, output }) {
-    const { body: page } = await gateway.get<Page<Application>>(
+    const { body: page } = await gateway.get<components['schemas']['ApplicationPage']>(
       '/v1/admin/applications',
       pageQuery(input),
     );

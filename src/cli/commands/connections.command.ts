@@ -1,28 +1,10 @@
 /** `connections list|show`: the application's connections (GET /v1/connections). */
+import { type components } from '../../../openapi/generated/hris-gateway';
 import { type CommandSpec } from '../command';
 import { keyValues, orDash, table } from '../output';
 import { PAGE_OPTIONS, nextPageHint, pageQuery } from './paging';
 
-interface Connection {
-  id: string;
-  customer_ref: string;
-  provider: string;
-  status: string;
-  status_reason: string | null;
-  has_credentials: boolean;
-  settings: Record<string, unknown>;
-  connected_at: string | null;
-  next_sync_at: string | null;
-  last_synced_at: string | null;
-  consecutive_failures: number;
-  created_at: string;
-  updated_at: string;
-}
-
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
+type Connection = components['schemas']['Connection'];
 
 const STATUSES = ['pending', 'connected', 'paused', 'invalid_credentials', 'disabled'];
 
@@ -42,11 +24,14 @@ export const connectionsList: CommandSpec = {
     ...PAGE_OPTIONS,
   },
   async run({ input, gateway, output }) {
-    const { body: page } = await gateway.get<Page<Connection>>('/v1/connections', {
-      ...pageQuery(input),
-      status: input.string('status'),
-      customer_ref: input.string('customer-ref'),
-    });
+    const { body: page } = await gateway.get<components['schemas']['ConnectionPage']>(
+      '/v1/connections',
+      {
+        ...pageQuery(input),
+        status: input.string('status'),
+        customer_ref: input.string('customer-ref'),
+      },
+    );
     output.result(page, () =>
       page.data.length === 0
         ? 'No connections. Create a connect link with: hris-gateway links create --customer-ref <ref>'

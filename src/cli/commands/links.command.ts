@@ -1,14 +1,10 @@
 /** `links create`: a single-use connect link for a customer's admin (POST /v1/connect/sessions). */
+import { type components } from '../../../openapi/generated/hris-gateway';
 import { type CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { keyValues } from '../output';
 
-interface ConnectSession {
-  id: string;
-  url: string;
-  expires_at: string;
-  connection_id: string;
-}
+type ConnectSession = components['schemas']['ConnectSession'];
 
 export const linksCreate: CommandSpec = {
   group: 'links',

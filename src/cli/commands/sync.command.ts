@@ -2,44 +2,15 @@
  * `sync run <connection-id>`: queue a manual run and follow it to its end with a progress
  * display on stderr; exits non-zero unless it succeeded. `runs list`: recent runs.
  */
+import { type components } from '../../../openapi/generated/hris-gateway';
 import { type CommandContext, type CommandSpec } from '../command';
 import { OperationFailedError } from '../errors';
 import { orDash, table } from '../output';
 import { ProgressReporter } from '../progress';
 import { PAGE_OPTIONS, nextPageHint, pageQuery } from './paging';
 
-interface ResourceCounts {
-  created: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-}
-
-interface SyncRun {
-  id: string;
-  connection_id: string;
-  trigger: string;
-  status: string;
-  queued_at: string;
-  duration_ms: number | null;
-  progress: { resource: string | null; pages: number; records: number };
-  counts: Record<string, ResourceCounts>;
-  requests: { made: number; retries: number; throttled: number } | null;
-  deletion_guard: {
-    resource: string;
-    live: number;
-    deleting: number;
-    share: number;
-    threshold: number;
-  } | null;
-  error: { code: string; message: string } | null;
-  warnings: string[];
-}
-
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
+type SyncRun = components['schemas']['SyncRun'];
+type ResourceCounts = components['schemas']['ResourceCounts'];
 
 const FINISHED = new Set(['succeeded', 'failed', 'needs_confirmation']);
 
@@ -191,12 +162,15 @@ export const runsList: CommandSpec = {
     ...PAGE_OPTIONS,
   },
   async run({ input, gateway, output }) {
-    const { body: page } = await gateway.get<Page<SyncRun>>('/v1/sync-runs', {
-      ...pageQuery(input),
-      connection_id: input.string('connection'),
-      status: input.string('status'),
-      trigger: input.string('trigger'),
-    });
+    const { body: page } = await gateway.get<components['schemas']['SyncRunList']>(
+      '/v1/sync-runs',
+      {
+        ...pageQuery(input),
+        connection_id: input.string('connection'),
+        status: input.string('status'),
+        trigger: input.string('trigger'),
+      },
+    );
     output.result(page, () =>
       page.data.length === 0
         ? 'No sync runs.'

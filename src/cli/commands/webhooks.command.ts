@@ -1,30 +1,11 @@
 /** `webhooks list|replay`: the application's endpoints (routes under /v1/webhooks). */
+import { type components } from '../../../openapi/generated/hris-gateway';
 import { type CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { orDash, table } from '../output';
 import { PAGE_OPTIONS, nextPageHint, pageQuery } from './paging';
 
-interface WebhookEndpoint {
-  id: string;
-  url: string;
-  event_types: string[];
-  connection_ids: string[] | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  failing_since: string | null;
-}
-
-interface ReplayResult {
-  queued: number;
-  connection_id: string | null;
-  last_sequence: number | null;
-  more: boolean;
-}
-
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
+type ReplayResult = components['schemas']['WebhookReplayResult'];
 
 export const webhooksList: CommandSpec = {
   group: 'webhooks',
@@ -34,7 +15,7 @@ export const webhooksList: CommandSpec = {
   auth: 'application',
   options: { ...PAGE_OPTIONS },
   async run({ input, gateway, output }) {
-    const { body: page } = await gateway.get<Page<WebhookEndpoint>>(
+    const { body: page } = await gateway.get<components['schemas']['WebhookEndpointList']>(
       '/v1/webhooks',
       pageQuery(input),
     );
