@@ -17,25 +17,29 @@
  */
 import autocannon from 'autocannon';
 import { isDeepStrictEqual } from 'node:util';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { SCOPES } from '../src/auth/scopes';
 import { startGateway, type Gateway } from '../src/bootstrap';
 import { createRootLogger } from '../src/common/logging/logger';
 import { decodeCursor } from '../src/common/pagination/cursor';
 import { loadConfig } from '../src/config/app-config';
-import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { idPage, type Page } from '../src/hris/hris-reader';
 import { servedObject } from '../src/hris/served-object';
 import { type Benchmark, type BenchResult, type Metric } from './benchmark';
-import { freePort, jsonOf } from './bench-support';
+import {
+  accessToken,
+  connectThroughPage,
+  freePort,
+  sandboxInWorker,
+  startBenchPostgres,
+  type SandboxHandle,
+} from './bench-support';
 
 const EMPLOYEES = Number(process.env.HRIS_BENCH_EMPLOYEES ?? 10_000);
 /** As in sync.bench.ts: ~31% overlap the default -14/+180 day window, ~50,000 at 10,000 people. */
@@ -67,98 +71,7 @@ function log(message: string): void {
 
 // ---------------------------------------------------------------- sandbox in a worker thread
 
-/** The sandbox's company lives in its own thread: not in the gateway's heap or event loop. */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { startSandbox } = require(workerData.sandboxPath);
-startSandbox(workerData.config).then((sb) => {
-  const c = sb.credentials[0];
-  parentPort.postMessage({ type: 'ready', url: sb.url, clientId: c.clientId, clientSecret: c.clientSecret });
-  parentPort.on('message', (m) => {
-    if (m.cmd === 'close') sb.close().then(() => parentPort.postMessage({ type: 'closed' }));
-  });
-});
-`;
-
-interface Sandbox {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  close(): Promise<void>;
-}
-
-function sandboxInWorker(employees: number): Promise<Sandbox> {
-  const worker = new Worker(WORKER, {
-    eval: true,
-    workerData: {
-      sandboxPath: require.resolve('../connectors/personio/sandbox'),
-      config: {
-        seed: 42,
-        rateLimits: false,
-        employees,
-        absencesPerEmployee: ABSENCES_PER_EMPLOYEE,
-      },
-    },
-  });
-  const next = (type: string): Promise<Record<string, unknown>> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m: Record<string, unknown>): void => {
-        if (m.type !== type) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        resolve(m);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
-  return next('ready').then((m) => ({
-    url: m.url as string,
-    clientId: m.clientId as string,
-    clientSecret: m.clientSecret as string,
-    close: async () => {
-      const closed = next('closed');
-      worker.postMessage({ cmd: 'close' });
-      await closed;
-      await worker.terminate();
-    },
-  }));
-}
-
 // ---------------------------------------------------------------- database and gateway
-
-interface Postgres {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startPostgres(): Promise<Postgres> {
-  // /tmp is reachable by the `postgres` user when the bench runs as root; the checkout may not be.
-  const parent = mkdtempSync(join(tmpdir(), 'hris-bench-read-pg-'));
-  chmodSync(parent, 0o755);
-  const server = new EmbeddedPostgres({
-    dataDir: join(parent, 'data'),
-    port: await freePort(),
-    database: 'postgres',
-    ephemeral: true,
-  });
-  const adminUrl = await server.start();
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query('CREATE DATABASE hris_bench_read');
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = '/hris_bench_read';
-  return {
-    url: url.toString(),
-    stop: async () => {
-      await server.stop();
-      rmSync(parent, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The gateway in this process, info-level request logs produced and discarded (warnings kept). */
 async function gatewayFor(
@@ -199,49 +112,19 @@ async function gatewayFor(
 /** An application, a connection made through the real connect page, and its first sync. */
 async function connectAndSync(
   baseUrl: string,
-  sb: Sandbox,
+  sb: SandboxHandle,
   db: Client,
 ): Promise<{ app: { id: string; secret: string }; connectionId: string; syncMs: number }> {
-  const json = { 'content-type': 'application/json' };
-  const app = await jsonOf(
-    await fetch(`${baseUrl}/v1/admin/applications`, {
-      method: 'POST',
-      headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ name: 'Read API benchmark', scopes: [...SCOPES] }),
-    }),
-    201,
-    'create application',
+  const { app, connectionId } = await connectThroughPage(
+    baseUrl,
+    {
+      adminToken: ADMIN_TOKEN,
+      application: 'Read API benchmark',
+      customerRef: 'hris-read-benchmark',
+    },
+    sb,
   );
-  const credentials = { id: app.client_id as string, secret: app.client_secret as string };
-  const appToken = await accessToken(baseUrl, credentials);
-  const link = await jsonOf(
-    await fetch(`${baseUrl}/v1/connect/sessions`, {
-      method: 'POST',
-      headers: { ...json, authorization: `Bearer ${appToken}` },
-      body: JSON.stringify({ customer_ref: 'hris-read-benchmark' }),
-    }),
-    201,
-    'connect session',
-  );
-  const page = await fetch(link.url as string);
-  const html = await page.text();
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  const cookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  if (page.status !== 200 || !csrf) throw new Error(`connect page: ${page.status}`);
   const started = Date.now();
-  const submitted = await fetch(link.url as string, {
-    method: 'POST',
-    headers: { cookie, origin: new URL(baseUrl).origin },
-    body: new URLSearchParams({ csrf, client_id: sb.clientId, client_secret: sb.clientSecret }),
-  });
-  const answer = await submitted.text();
-  if (submitted.status !== 200 || !/connected/i.test(answer)) {
-    throw new Error(`connect page answered ${submitted.status}: ${answer.slice(0, 300)}`);
-  }
-  const connectionId = link.connection_id as string;
   // The connect page queued the first run; poll its row until it ends (bounded).
   for (;;) {
     const { rows } = await db.query<{ status: string; error: unknown }>(
@@ -257,28 +140,7 @@ async function connectAndSync(
     if (Date.now() - started > SYNC_TIMEOUT_MS) throw new Error(`first sync still ${status}`);
     await sleep(200);
   }
-  return { app: credentials, connectionId, syncMs: Date.now() - started };
-}
-
-async function accessToken(
-  baseUrl: string,
-  app: { id: string; secret: string },
-  connectionId?: string,
-): Promise<string> {
-  const answer = await jsonOf(
-    await fetch(`${baseUrl}/v1/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: app.id,
-        client_secret: app.secret,
-        ...(connectionId ? { connection_id: connectionId } : {}),
-      }),
-    }),
-    200,
-    'token',
-  );
-  return answer.access_token as string;
+  return { app, connectionId, syncMs: Date.now() - started };
 }
 
 // ---------------------------------------------------------------- the SQL the gateway runs
@@ -460,14 +322,18 @@ export const benchmark: Benchmark = {
     }
     const loadAtStart = loadAverage();
     const dataDir = mkdtempSync(join(tmpdir(), 'hris-bench-read-'));
-    const pg = await startPostgres();
+    const pg = await startBenchPostgres('read');
+    const databaseUrl = await pg.database('hris_bench_read');
     const warnings: string[] = [];
-    let sb: Sandbox | undefined = await sandboxInWorker(EMPLOYEES);
-    const { gateway, poolSize } = await gatewayFor(pg.url, dataDir, sb.url, warnings);
-    const db = new Client({ connectionString: pg.url });
+    let sb: SandboxHandle | undefined = await sandboxInWorker({
+      employees: EMPLOYEES,
+      absencesPerEmployee: ABSENCES_PER_EMPLOYEE,
+    });
+    const { gateway, poolSize } = await gatewayFor(databaseUrl, dataDir, sb.url, warnings);
+    const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     // As many database connections as the gateway's pool: the baseline gets no extra lanes.
-    const pool = new Pool({ connectionString: pg.url, max: poolSize });
+    const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
     let baseline: { url: string; server: Server } | undefined;
     try {
       const { app, connectionId, syncMs } = await connectAndSync(gateway.url, sb, db);

@@ -16,23 +16,30 @@
  * skips (5)) change the sizes for a quicker look; recorded figures use the defaults.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import type { DateWindow } from '../connectors/connector';
 import { PersonioConnector } from '../connectors/personio/personio.connector';
-import { SCOPES } from '../src/auth/scopes';
 import { startGateway } from '../src/bootstrap';
 import { createRootLogger } from '../src/common/logging/logger';
 import { projectRoot } from '../src/common/project-root';
 import { loadConfig } from '../src/config/app-config';
-import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { absenceWindow } from '../src/sync/absence-window';
 import { type Benchmark, type BenchResult } from './benchmark';
-import { freePort, jsonOf } from './bench-support';
+import {
+  connectThroughPage,
+  cpuMsOf,
+  freePort,
+  jsonOf,
+  sandboxInWorker,
+  startBenchPostgres,
+  type BenchPostgres,
+  type Connected,
+  type SandboxHandle,
+} from './bench-support';
 
 /** Head count of the measured company. */
 const EMPLOYEES = Number(process.env.SYNC_BENCH_EMPLOYEES ?? 10_000);
@@ -53,6 +60,11 @@ const CHANGED = EMPLOYEES / 100;
 /** No-change re-syncs, each measured against the reads alone right before and after it. */
 const NO_CHANGE_RUNS = 3;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef-sync';
+const SYNC_BENCH_NAMES = {
+  adminToken: ADMIN_TOKEN,
+  application: 'Sync benchmark',
+  customerRef: 'sync-benchmark',
+};
 const VAULT_KEYS = `bench1:${Buffer.alloc(32, 7).toString('base64')}`;
 const RUN_TIMEOUT_MS = 10 * 60_000;
 /** A backend flushes its table counters when idle, at the latest ~10 s after its last change. */
@@ -78,36 +90,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const elapsedSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-/** utime + stime of a process or thread, in ms, from a /proc stat file; 0 once it is gone. */
-function cpuMsOf(statFile: string, withChildren = false): number {
-  try {
-    const stat = readFileSync(statFile, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = withChildren ? [11, 12, 13, 14] : [11, 12];
-    return ticks.reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
-  } catch {
-    return 0;
-  }
-}
-
 /** CPU of this process's main thread: where the in-process gateway (and the read alone) run. */
 const mainThreadCpuMs = (): number => cpuMsOf(`/proc/self/task/${process.pid}/stat`);
-
-/** CPU of one PostgreSQL cluster: its postmaster (with reaped backends) and live backends. */
-function postgresCpuMs(postmasterPid: number): number {
-  let total = cpuMsOf(`/proc/${postmasterPid}/stat`, true);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmasterPid) total += cpuMsOf(`/proc/${entry}/stat`);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
 
 function loadAverage(): string {
   return loadavg()[0]!.toFixed(1);
@@ -118,84 +102,6 @@ function log(message: string): void {
 }
 
 // ---------------------------------------------------------------- sandbox in a worker thread
-
-interface SandboxHandle {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  employees: number;
-  absences: number;
-  /** Sets `attributes` on each employee (sandbox control API, in the sandbox's thread). */
-  update(ids: readonly string[], attributes: Record<string, string>): Promise<number>;
-  close(): Promise<void>;
-}
-
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { startSandbox } = require(workerData.sandboxPath);
-startSandbox(workerData.config).then((sb) => {
-  const c = sb.credentials[0];
-  parentPort.postMessage({
-    type: 'ready', url: sb.url, clientId: c.clientId, clientSecret: c.clientSecret,
-    employees: sb.state.store.employees().length, absences: sb.state.store.absences().length,
-  });
-  parentPort.on('message', (m) => {
-    if (m.cmd === 'update') {
-      m.ids.forEach((id, i) => {
-        const attributes = {};
-        for (const [k, v] of Object.entries(m.attributes)) attributes[k] = v + ' ' + i;
-        sb.control.updateEmployee(Number(id), attributes);
-      });
-      parentPort.postMessage({ type: 'updated', count: m.ids.length });
-    } else if (m.cmd === 'close') {
-      sb.close().then(() => parentPort.postMessage({ type: 'closed' }));
-    }
-  });
-});
-`;
-
-function sandboxInWorker(config: {
-  employees: number;
-  absencesPerEmployee: number;
-}): Promise<SandboxHandle> {
-  const worker = new Worker(WORKER, {
-    eval: true,
-    workerData: {
-      // index.js under dist/, index.ts when run through a TypeScript loader (inherited execArgv).
-      sandboxPath: require.resolve('../connectors/personio/sandbox'),
-      config: { seed: 42, rateLimits: false, ...config },
-    },
-  });
-  const next = (type: string): Promise<Record<string, unknown>> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m: Record<string, unknown>): void => {
-        if (m.type !== type) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        resolve(m);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
-  return next('ready').then((m) => ({
-    url: m.url as string,
-    clientId: m.clientId as string,
-    clientSecret: m.clientSecret as string,
-    employees: m.employees as number,
-    absences: m.absences as number,
-    update: async (ids, attributes) => {
-      const done = next('updated');
-      worker.postMessage({ cmd: 'update', ids, attributes });
-      return (await done).count as number;
-    },
-    close: async () => {
-      const closed = next('closed');
-      worker.postMessage({ cmd: 'close' });
-      await closed;
-      await worker.terminate();
-    },
-  }));
-}
 
 // ---------------------------------------------------------------- (1) the read alone
 
@@ -248,76 +154,6 @@ async function readAlone(sb: SandboxHandle, window: DateWindow): Promise<ReadAlo
 }
 
 // ---------------------------------------------------------------- gateway API and database
-
-interface Connected {
-  connectionId: string;
-  token: string;
-  /** When the connect page answered "connected" (it has queued the first run). */
-  connectedAt: bigint;
-}
-
-/** An application, its token and a connection made through the real connect page. */
-async function connectThroughPage(
-  baseUrl: string,
-  sb: Pick<SandboxHandle, 'clientId' | 'clientSecret'>,
-): Promise<Connected> {
-  const json = { 'content-type': 'application/json' };
-  const app = await jsonOf(
-    await fetch(`${baseUrl}/v1/admin/applications`, {
-      method: 'POST',
-      headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ name: 'Sync benchmark', scopes: [...SCOPES] }),
-    }),
-    201,
-    'create application',
-  );
-  const token = (
-    await jsonOf(
-      await fetch(`${baseUrl}/v1/oauth/token`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: app.client_id as string,
-          client_secret: app.client_secret as string,
-        }),
-      }),
-      200,
-      'token',
-    )
-  ).access_token as string;
-  const link = await jsonOf(
-    await fetch(`${baseUrl}/v1/connect/sessions`, {
-      method: 'POST',
-      headers: { ...json, authorization: `Bearer ${token}` },
-      body: JSON.stringify({ customer_ref: 'sync-benchmark' }),
-    }),
-    201,
-    'connect session',
-  );
-  const page = await fetch(link.url as string);
-  const html = await page.text();
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  const cookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  if (page.status !== 200 || !csrf) throw new Error(`connect page: ${page.status}`);
-  const submitted = await fetch(link.url as string, {
-    method: 'POST',
-    headers: { cookie, origin: new URL(baseUrl).origin },
-    body: new URLSearchParams({
-      csrf,
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-    }),
-  });
-  const answer = await submitted.text();
-  const connectedAt = process.hrtime.bigint();
-  if (submitted.status !== 200 || !/connected/i.test(answer)) {
-    throw new Error(`connect page answered ${submitted.status}: ${answer.slice(0, 300)}`);
-  }
-  return { connectionId: link.connection_id as string, token, connectedAt };
-}
 
 interface RunRow {
   id: string;
@@ -494,49 +330,6 @@ function totals(counts: RunRow['counts']): Record<'created' | 'updated' | 'delet
 
 // ---------------------------------------------------------------- infrastructure
 
-interface Postgres {
-  /** CPU the cluster has used so far (ms). */
-  cpuMs(): number;
-  /** URL of a database (created on first use). */
-  database(name: string): Promise<string>;
-  stop(): Promise<void>;
-}
-
-async function startPostgres(): Promise<Postgres> {
-  // /tmp is reachable by the `postgres` user when the bench runs as root; the checkout may not be.
-  const parent = mkdtempSync(join(tmpdir(), 'hris-bench-sync-pg-'));
-  chmodSync(parent, 0o755);
-  const server = new EmbeddedPostgres({
-    dataDir: join(parent, 'data'),
-    port: await freePort(),
-    database: 'postgres',
-    ephemeral: true,
-  });
-  const adminUrl = await server.start();
-  const postmaster = Number(
-    readFileSync(join(parent, 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
-  );
-  return {
-    cpuMs: () => postgresCpuMs(postmaster),
-    database: async (name) => {
-      const admin = new Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await admin.end();
-      }
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
-    },
-    stop: async () => {
-      await server.stop();
-      rmSync(parent, { recursive: true, force: true });
-    },
-  };
-}
-
 function gatewayEnv(
   port: number,
   databaseUrl: string,
@@ -568,7 +361,7 @@ interface Cpu {
   postgresMs: number;
 }
 
-async function withCpu<T>(pg: Postgres, work: () => Promise<T>): Promise<T & { cpu: Cpu }> {
+async function withCpu<T>(pg: BenchPostgres, work: () => Promise<T>): Promise<T & { cpu: Cpu }> {
   const main = mainThreadCpuMs();
   const postgres = pg.cpuMs();
   const result = await work();
@@ -586,7 +379,7 @@ const median = (values: number[]): number => {
 
 type MeasuredRun = WatchedRun & { cpu: Cpu };
 
-async function tenThousand(pg: Postgres, dataDir: string): Promise<BenchResult[]> {
+async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchResult[]> {
   const generation = process.hrtime.bigint();
   const sb = await sandboxInWorker({
     employees: EMPLOYEES,
@@ -632,7 +425,7 @@ async function tenThousand(pg: Postgres, dataDir: string): Promise<BenchResult[]
 
     // (2) the initial sync: the connect page queues it (trigger "connect").
     const initial: MeasuredRun = await withCpu(pg, async () => {
-      const connected = await connectThroughPage(gateway.url, sb);
+      const connected = await connectThroughPage(gateway.url, SYNC_BENCH_NAMES, sb);
       const watched = await watchRun(
         db,
         await latestRunId(db, connected.connectionId),
@@ -881,7 +674,7 @@ function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
 const processCpuMs = (pid: number): number => cpuMsOf(`/proc/${pid}/stat`);
 
 async function largeCompanyMemory(
-  pg: Postgres,
+  pg: BenchPostgres,
   dataDir: string,
   size: number,
 ): Promise<BenchResult> {
@@ -930,7 +723,7 @@ async function largeCompanyMemory(
     await db.connect();
     const idleKib = statusKib(pid, 'VmRSS') ?? 0;
     const cpuBefore = { gateway: processCpuMs(pid), postgres: pg.cpuMs() };
-    const connected = await connectThroughPage(baseUrl, sb);
+    const connected = await connectThroughPage(baseUrl, SYNC_BENCH_NAMES, sb);
     // Peak RSS while each phase ran, sampled on every poll (100 ms).
     const peakByPhase = new Map<string, number>();
     const watched = await watchRun(
@@ -1040,7 +833,7 @@ export const benchmark: Benchmark = {
   name: 'sync-engine',
   async run(): Promise<BenchResult[]> {
     const dataDir = mkdtempSync(join(tmpdir(), 'hris-bench-sync-'));
-    const pg = await startPostgres();
+    const pg = await startBenchPostgres('sync');
     try {
       const results = EMPLOYEES > 0 ? await tenThousand(pg, dataDir) : [];
       for (const size of LARGE_SIZES) results.push(await largeCompanyMemory(pg, dataDir, size));
