@@ -4,7 +4,6 @@
  * webhook as employee.created, after exactly one scheduled poll: the clock moves 15 minutes.
  */
 import { type Employee } from '../../../connectors/personio/sandbox/model';
-import { type ReceivedEvent } from '../../support/webhook-receiver';
 import { expense } from './recipes';
 import {
   closeScenario,
@@ -18,6 +17,7 @@ import {
   startScenario,
   utcToday,
   type Scenario,
+  waitForVerified,
 } from './scenario-harness';
 
 jest.setTimeout(40_000);
@@ -109,18 +109,4 @@ function expenseFields(e: Employee): Record<string, unknown> {
     email: e.email,
     status: e.status,
   };
-}
-
-async function waitForVerified(
-  s: Scenario,
-  match: (event: ReceivedEvent) => boolean,
-  timeoutMs = 10_000,
-): Promise<ReceivedEvent> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = s.receiver!.verified(s.webhookSecret!).find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('the webhook did not receive the event');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

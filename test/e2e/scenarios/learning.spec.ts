@@ -22,6 +22,7 @@ import {
   startScenario,
   type Body,
   type Scenario,
+  waitForVerified,
 } from './scenario-harness';
 
 jest.setTimeout(40_000);
@@ -208,7 +209,7 @@ describe('learning platform: 04:00 UTC, externals on and off, groups, test, hist
     expect(paused.status_reason).toContain(failed[2]!.error!.message);
 
     // The owner's webhook: three failures, then the pause with its cause, all signed.
-    const owner = await waitForEvent(s, (e) => isPauseAfterFailures(e));
+    const owner = await waitForVerified(s, (e) => isPauseAfterFailures(e));
     expect(owner.data).toMatchObject({
       object: { id: s.connectionId, status: 'paused', last_error: failed[2]!.error },
     });
@@ -237,18 +238,4 @@ function isPauseAfterFailures(e: ReceivedEvent): boolean {
     e.type === 'connection.paused' &&
     (e.data.object as Record<string, unknown>).reason === 'repeated_failures'
   );
-}
-
-async function waitForEvent(
-  s: Scenario,
-  match: (event: ReceivedEvent) => boolean,
-  timeoutMs = 10_000,
-): Promise<ReceivedEvent> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = s.receiver!.verified(s.webhookSecret!).find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('the owner was not told');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

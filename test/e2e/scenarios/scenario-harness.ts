@@ -15,7 +15,11 @@ import { expectContract } from '../../support/contract';
 import { startTestGateway, type TestGateway } from '../../support/gateway';
 import { startTestSandbox } from '../../support/sandbox';
 import { connectThroughLink, waitForLatestRun, waitForRun, type RunView } from '../../support/sync';
-import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import {
+  startWebhookReceiver,
+  type ReceivedEvent,
+  type WebhookReceiver,
+} from '../../support/webhook-receiver';
 import { type Recipe } from './recipes';
 
 export type Body = Record<string, unknown>;
@@ -220,6 +224,21 @@ export async function feedAfter(s: Scenario, after: number): Promise<Body[]> {
 export async function feedEnd(s: Scenario): Promise<number> {
   const all = await feedAfter(s, 0);
   return all.length === 0 ? 0 : (all.at(-1)!.sequence as number);
+}
+
+/** The first webhook delivery the scenario's receiver verified that matches (bounded wait). */
+export async function waitForVerified(
+  s: Scenario,
+  match: (event: ReceivedEvent) => boolean,
+  timeoutMs = 10_000,
+): Promise<ReceivedEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = s.receiver!.verified(s.webhookSecret!).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('no verified webhook delivery matched');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function utcToday(): string {
