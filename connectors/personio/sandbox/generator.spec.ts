@@ -82,6 +82,19 @@ describe('company generator', () => {
     expect(c.absences.some((a) => a.startMs !== null)).toBe(true);
   });
 
+  it('takes vacation and sick days often and months-long leaves rarely, never edited in the future', () => {
+    const c = company(9, 1000);
+    const category = new Map(c.timeOffTypes.map((t) => [t.id, t.category]));
+    const dayAbsences = c.absences.filter((a) => a.startMs === null);
+    const share = (test: (a: (typeof c.absences)[number]) => boolean): number =>
+      dayAbsences.filter(test).length / dayAbsences.length;
+    expect(share((a) => category.get(a.typeId) === 'paid_vacation')).toBeGreaterThan(0.5);
+    expect(share((a) => category.get(a.typeId) === 'maternity_parental_leave')).toBeLessThan(0.05);
+    expect(share((a) => addDays(a.startDate, 60) < a.endDate)).toBeLessThan(0.06);
+    const midnight = Date.parse(`${REFERENCE}T00:00:00+01:00`);
+    for (const a of c.absences) expect(a.updatedAt).toBeLessThanOrEqual(midnight);
+  });
+
   it('generates an empty company', () => {
     const c = company(1, 0);
     expect(c.employees).toEqual([]);

@@ -411,6 +411,20 @@ function workingMinutesOnDate(startMs: number, endMs: number, date: string): num
 
 export { workingMinutesOnDate };
 
+/**
+ * How often each kind of day-based absence is taken: vacation and sick days are common, parental
+ * leave rare, as it lasts months. Picked evenly, a quarter of all day absences were 3-10 month
+ * parental leaves: everyone would be on leave most of the year, and a third of the absences a
+ * sync window overlaps would be leaves with a daily breakdown of 90-300 days.
+ */
+const DAY_ABSENCE_WEIGHTS: Readonly<Record<string, number>> = {
+  paid_vacation: 60,
+  sick_leave: 30,
+  unpaid_vacation: 8,
+  maternity_parental_leave: 2,
+};
+const dayTypeWeight = (type: TimeOffType): number => DAY_ABSENCE_WEIGHTS[type.category] ?? 1;
+
 function buildAbsences(
   rnd: Random,
   company: Company,
@@ -425,13 +439,16 @@ function buildAbsences(
   const hourTypes = company.timeOffTypes.filter((t) => t.unit === 'hour');
   for (let i = 0; i < count; i++) {
     const hourBased = rnd.chance(0.3);
-    const type = rnd.pick(hourBased ? hourTypes : dayTypes);
+    const type = hourBased ? rnd.pick(hourTypes) : rnd.weighted(dayTypes, dayTypeWeight);
     const startDate = addDays(today, rnd.int(-365, 365));
     const createdAt = Math.min(
       berlinMidnightMs(startDate) - rnd.int(1, 60) * DAY_MS,
       berlinMidnightMs(today) - rnd.int(1, 86_400) * 1000,
     );
-    const updatedAt = rnd.chance(0.3) ? createdAt + rnd.int(1, 20) * DAY_MS : createdAt;
+    // Edited up to 20 days after it was created, but never after today (Personio's clock).
+    const updatedAt = rnd.chance(0.3)
+      ? Math.min(createdAt + rnd.int(1, 20) * DAY_MS, berlinMidnightMs(today))
+      : createdAt;
     let endDate: string;
     let startMs: number | null = null;
     let endMs: number | null = null;

@@ -54,6 +54,19 @@ export class Random {
     return item;
   }
 
+  /** An item chosen with probability proportional to its weight (one draw, like `pick`). */
+  weighted<T>(items: readonly T[], weight: (item: T) => number): T {
+    const total = items.reduce((sum, item) => sum + weight(item), 0);
+    let draw = this.next() * total;
+    for (const item of items) {
+      draw -= weight(item);
+      if (draw < 0) return item;
+    }
+    const last = items[items.length - 1];
+    if (last === undefined) throw new Error('pick from an empty list');
+    return last;
+  }
+
   /** A random version-4 UUID string built from this generator. */
   uuid(): string {
     const w = (): string => {
