@@ -50,6 +50,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VAULT_KEYS: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/METRICS_TOKEN: required/);
     expect(() =>
       loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'http://hr.example.com' }),
     ).toThrow(/PUBLIC_URL: must be an https/);
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       ADMIN_TOKEN: 'a'.repeat(32),
       VAULT_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
       PUBLIC_URL: 'https://hr.example.com',
+      METRICS_TOKEN: 'm'.repeat(24),
     });
     expect(config.database.url).toBe('postgres://u:p@db:5432/gw');
   });

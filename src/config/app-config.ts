@@ -94,7 +94,7 @@ class EnvironmentVariables {
   })
   ADMIN_TOKEN?: string;
 
-  /** Bearer token Prometheus must send to GET /metrics; unset leaves /metrics open. */
+  /** Bearer token Prometheus must send to GET /metrics; unset leaves /metrics open (not in production). */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -329,7 +329,7 @@ export class AppConfig {
       readonly receiverPort: number;
       readonly employees: number;
     },
-    /** Bearer token for GET /metrics; unset leaves it open (private networks only). */
+    /** Bearer token for GET /metrics; unset leaves it open (development only: production requires it). */
     readonly metricsToken: string | undefined,
     readonly webhooks: {
       readonly enabled: boolean;
@@ -404,6 +404,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.VAULT_KEYS) {
     problems.push(
       'VAULT_KEYS: required when NODE_ENV=production (the dev key file is for development only)',
+    );
+  }
+  if (vars.NODE_ENV === 'production' && !vars.METRICS_TOKEN) {
+    problems.push(
+      'METRICS_TOKEN: required when NODE_ENV=production (GET /metrics tells anyone how many customers sync and fail)',
     );
   }
   if (vars.NODE_ENV === 'production' && vars.DEMO === 'on') {
