@@ -23,7 +23,7 @@ import {
   teamData,
   type RecordData,
 } from './resource-specs';
-import { keyOf, StoredIndex, type RemoteIdKey } from './stored-index';
+import { keyOf, StoredIndex, type RemoteIdKey, type StoredIndexes } from './stored-index';
 
 /** What a sink is told about the stored record a staged one replaces. */
 export interface StoredEntry {
@@ -137,7 +137,7 @@ export function resourcesRead(plan: ReadPlan): GatewayResource[] {
 export async function readAll(
   session: ConnectorSession,
   plan: ReadPlan,
-  indexes: Partial<Record<GatewayResource, StoredIndex>>,
+  indexes: StoredIndexes,
   sink: ChangeSink,
   hooks: ReadHooks = {},
 ): Promise<ReadOutcome> {
@@ -147,8 +147,19 @@ export async function readAll(
       outcome.warnings.push(message);
     }
   };
-  const readOf = (resource: GatewayResource): ResourceRead =>
-    (outcome.reads[resource] ??= new ResourceRead(indexes[resource]));
+  /** The indexes awaited so far: each resource's before its first record is offered. */
+  const ready: Partial<Record<GatewayResource, StoredIndex>> = {};
+  const awaitIndexes = async (...resources: GatewayResource[]): Promise<void> => {
+    for (const resource of resources) ready[resource] = await indexes[resource];
+  };
+  const readOf = (resource: GatewayResource): ResourceRead => {
+    if (outcome.reads[resource]) return outcome.reads[resource];
+    // Read against a missing index, every stored record would look new and none deleted.
+    if (indexes[resource] !== undefined && ready[resource] === undefined) {
+      throw new Error(`the stored index of ${resource} was not awaited before the read used it`);
+    }
+    return (outcome.reads[resource] = new ResourceRead(ready[resource]));
+  };
   /** A promise only when the record went to the sink: unchanged ones cost no await. */
   const offer = (
     resource: GatewayResource,
@@ -184,6 +195,7 @@ export async function readAll(
   const order = resourcesRead(plan);
 
   if (order.includes('employees')) {
+    await awaitIndexes('employees', 'reporting_lines', 'positions');
     const employees = readOf('employees');
     const lines = readOf('reporting_lines');
     const positions = new Map<RemoteId, UnifiedPosition>();
@@ -235,6 +247,7 @@ export async function readAll(
   }
 
   if (order.includes('teams')) {
+    await awaitIndexes('teams');
     for await (const page of readAhead(session.orgUnits())) {
       for (const team of page)
         await offer('teams', team.remote_id, teamData(connectionId, team), team.remote_data);
@@ -243,6 +256,7 @@ export async function readAll(
   }
 
   if (order.includes('absences')) {
+    await awaitIndexes('absence_types', 'absences');
     for await (const page of readAhead(session.absenceTypes())) {
       for (const type of page)
         await offer('absence_types', type.remote_id, absenceTypeData(type), type.remote_data);

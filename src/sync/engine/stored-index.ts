@@ -129,16 +129,32 @@ export async function loadStoredIndex(
   }
 }
 
-/** The indexes of every resource a run reads (the sync and the dry run load them alike). */
-export async function loadStoredIndexes(
+/** The stored indexes a read uses, by resource; each may still be loading. */
+export type StoredIndexes = Partial<Record<GatewayResource, StoredIndex | Promise<StoredIndex>>>;
+
+/**
+ * Starts loading the indexes of every resource a run reads (the sync and the dry run alike) and
+ * returns at once. They load one after the other, on one connection, in the order the read needs
+ * them: the employees' index is needed first and the absences' one only seconds later, so
+ * PostgreSQL answers while Personio does instead of before the first request. Nothing else
+ * writes a connection's data during its run (one running sync per connection), so a later load
+ * sees what an earlier one would have. A failed load rejects its promise and those after it;
+ * the read throws that where it awaits the index.
+ */
+export function startLoadingStoredIndexes(
   manager: EntityManager,
   connectionId: string,
   resources: readonly GatewayResource[],
   window: DateWindow,
-): Promise<Partial<Record<GatewayResource, StoredIndex>>> {
-  const indexes: Partial<Record<GatewayResource, StoredIndex>> = {};
+): Partial<Record<GatewayResource, Promise<StoredIndex>>> {
+  const indexes: Partial<Record<GatewayResource, Promise<StoredIndex>>> = {};
+  let previous: Promise<unknown> = Promise.resolve();
   for (const resource of resources) {
-    indexes[resource] = await loadStoredIndex(manager, connectionId, resource, window);
+    const loading = previous.then(() => loadStoredIndex(manager, connectionId, resource, window));
+    // A read that fails before it needs this index never awaits it: no unhandled rejection.
+    loading.catch(() => undefined);
+    indexes[resource] = loading;
+    previous = loading;
   }
   return indexes;
 }

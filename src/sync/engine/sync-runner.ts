@@ -30,7 +30,7 @@ import { writeEffectiveDateEvents } from './effective-date-events';
 import { deletionsOf, employeeDeletionGuard, readAll, resourcesRead } from './read-phase';
 import { runErrorOf, type RunErrorCode } from './run-errors';
 import { clearStaging, StagingSink } from './staging';
-import { loadStoredIndexes } from './stored-index';
+import { startLoadingStoredIndexes } from './stored-index';
 import { compileReadPlan } from './sync-plan';
 
 /** Failed runs in a row that pause a connection. */
@@ -86,7 +86,7 @@ export class SyncRunner {
       const today = utcDay(this.clock.now());
       const { plan, issues } = await compileReadPlan(session, run.connectionId, settings, today);
       const resources = resourcesRead(plan);
-      const indexes = await loadStoredIndexes(
+      const indexes = startLoadingStoredIndexes(
         this.dataSource.manager,
         run.connectionId,
         resources,
@@ -121,7 +121,7 @@ export class SyncRunner {
       });
 
       const { exceeded, ...counted } = employeeDeletionGuard(
-        indexes.employees,
+        await indexes.employees,
         deletions.employees?.length ?? 0,
         settings.deletion_threshold,
       );

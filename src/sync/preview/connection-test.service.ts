@@ -20,7 +20,7 @@ import { openConnection } from '../engine/connection-session';
 import { deletionsOf, employeeDeletionGuard, readAll, resourcesRead } from '../engine/read-phase';
 import { RESOURCE_SPECS, type RecordData } from '../engine/resource-specs';
 import { runErrorOf } from '../engine/run-errors';
-import { loadStoredIndexes } from '../engine/stored-index';
+import { startLoadingStoredIndexes } from '../engine/stored-index';
 import { compileReadPlan } from '../engine/sync-plan';
 import { PreviewSink, SAMPLE_SIZE } from './preview-sink';
 
@@ -84,7 +84,7 @@ export class ConnectionTestService {
       const { plan, issues } = await compileReadPlan(session, connectionId, settings, today);
       result.issues = issues;
       const resources = resourcesRead(plan);
-      const indexes = await loadStoredIndexes(
+      const indexes = startLoadingStoredIndexes(
         this.dataSource.manager,
         connectionId,
         resources,
@@ -110,7 +110,7 @@ export class ConnectionTestService {
         resources: counts,
         out_of_scope: outcome.reads.employees?.outOfScope.size ?? 0,
         deletion_guard: employeeDeletionGuard(
-          indexes.employees,
+          await indexes.employees,
           deletions.get('employees')?.length ?? 0,
           settings.deletion_threshold,
         ),
