@@ -44,6 +44,29 @@ describe('sync engine (e2e: sandbox over HTTP, real PostgreSQL)', () => {
     const source = sandbox.state.store.employees();
     expect(stored.map((r) => r.remote_id).sort()).toEqual(source.map((e) => String(e.id)).sort());
     expect(run.counts.employees?.created).toBe(source.length);
+    // A baseline announces no effective dates: the ones already reached are stored as announced.
+    const today = new Date().toISOString().slice(0, 10);
+    const dates = await query<{
+      hire_date: string | null;
+      termination_date: string | null;
+      started_notified_on: string | null;
+      terminated_notified_on: string | null;
+    }>(
+      gateway,
+      `SELECT to_char(hire_date, 'YYYY-MM-DD') AS hire_date,
+              to_char(termination_date, 'YYYY-MM-DD') AS termination_date,
+              to_char(started_notified_on, 'YYYY-MM-DD') AS started_notified_on,
+              to_char(terminated_notified_on, 'YYYY-MM-DD') AS terminated_notified_on
+       FROM employees WHERE connection_id = $1`,
+      [connectionId],
+    );
+    const reached = (date: string | null): string | null =>
+      date !== null && date <= today ? date : null;
+    for (const row of dates) {
+      expect(row.started_notified_on).toBe(reached(row.hire_date));
+      expect(row.terminated_notified_on).toBe(reached(row.termination_date));
+    }
+    expect(dates.some((row) => row.started_notified_on !== null)).toBe(true);
     const events = await eventsAfter(gateway, connectionId, 0);
     expect(events.map((e) => e.type)).toEqual([
       'connection.connected',

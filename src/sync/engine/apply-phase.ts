@@ -6,7 +6,7 @@
  * without per-record events: a new consumer lists the data rather than replaying a flood.
  */
 import type { EntityManager } from 'typeorm';
-import type { RemoteId } from '../../../connectors/unified';
+import type { IsoDate, RemoteId } from '../../../connectors/unified';
 import { EventsWriter, type EventSubject, type NewEvent } from '../../events/events.writer';
 import type { GatewayResource } from '../../hris/gateway-id';
 import { servedObject } from '../../hris/served-object';
@@ -29,6 +29,8 @@ export interface ApplyInput {
   runId: string;
   /** One instant for the whole run's writes: created_at/updated_at/remote_deleted_at agree. */
   now: Date;
+  /** The run's day (UTC): a baseline stores the employees it inserts as announced up to it. */
+  today: IsoDate;
   baseline: boolean;
   /** Resources in write order (referenced ones first). */
   resources: readonly GatewayResource[];
@@ -231,6 +233,18 @@ async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<nu
   const { manager, connection, now, runId } = input;
   const names = spec.columns.map((c) => c.name);
   const values = spec.columns.map((c) => `(s.columns->>'${c.name}')::${c.type}`);
+  const params: unknown[] = [connection.id, now, runId, spec.resource];
+  if (input.baseline && spec.resource === 'employees') {
+    // A baseline announces no effective dates (effective-date-events.ts): dates already reached
+    // are stored as announced here, not by an UPDATE after the insert (a second version of
+    // every row, and of every index entry).
+    params.push(input.today);
+    names.push('started_notified_on', 'terminated_notified_on');
+    values.push(
+      `CASE WHEN (s.columns->>'hire_date')::date <= $5 THEN (s.columns->>'hire_date')::date END`,
+      `CASE WHEN (s.columns->>'termination_date')::date <= $5 THEN (s.columns->>'termination_date')::date END`,
+    );
+  }
   const inserted = `
     ins AS (
       INSERT INTO ${spec.table}
@@ -241,7 +255,6 @@ async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<nu
         AND NOT EXISTS (
           SELECT 1 FROM ${spec.table} t WHERE t.connection_id = $1 AND t.remote_id = s.remote_id)
       RETURNING id, remote_id, data)`;
-  const params = [connection.id, now, runId, spec.resource];
   if (input.baseline || !spec.events) {
     const [row] = await manager.query<Array<{ n: number }>>(
       `WITH ${inserted} SELECT count(*)::int AS n FROM ins`,

@@ -40,7 +40,11 @@ export async function writeEffectiveDateEvents(input: {
       `UPDATE employees
        SET started_notified_on = CASE WHEN hire_date <= $2 THEN hire_date END,
            terminated_notified_on = CASE WHEN termination_date <= $2 THEN termination_date END
-       WHERE connection_id = $1 AND (hire_date <= $2 OR termination_date <= $2)`,
+       WHERE connection_id = $1 AND (hire_date <= $2 OR termination_date <= $2)
+         -- The rows the baseline inserted were stored settled (apply-phase.ts).
+         AND (started_notified_on IS DISTINCT FROM CASE WHEN hire_date <= $2 THEN hire_date END
+           OR terminated_notified_on IS DISTINCT FROM
+                CASE WHEN termination_date <= $2 THEN termination_date END)`,
       [connection.id, today],
     );
     return 0;

@@ -147,6 +147,7 @@ export class SyncRunner {
           connection,
           runId: run.id,
           now,
+          today,
           baseline,
           resources,
           staged: Object.fromEntries(
