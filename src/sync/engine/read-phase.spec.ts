@@ -162,6 +162,42 @@ describe('readAll', () => {
     expect(deletionsOf(outcome.reads.employees)).toEqual([]);
   });
 
+  it('uses indexes that are still loading once they are loaded, and fails with a failed load', async () => {
+    const adaData = employeeData(CONNECTION, { ...ada, custom_fields: {} });
+    let loaded: (index: StoredIndex) => void = () => undefined;
+    const employees = new Promise<StoredIndex>((resolve) => (loaded = resolve));
+    const sink = new RecordingSink();
+    const reading = readAll(
+      sessionOf({ employees: [[ada]], absences: [[absence('a1', '1')]] }),
+      plan(),
+      {
+        employees,
+        absences: Promise.resolve(StoredIndex.of([['a9', { hash: 'old', live: true }]])),
+      },
+      sink,
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.staged).toEqual([]);
+    loaded(StoredIndex.of([['1', { hash: contentHash(adaData), live: true }]]));
+    const outcome = await reading;
+    expect(outcome.reads.employees).toMatchObject({ unchanged: 1, staged: 0 });
+    expect(sink.staged.map((r) => r.remoteId)).toEqual(['a1']);
+    expect(deletionsOf(outcome.reads.absences)).toEqual([
+      { remoteId: 'a9', reason: 'removed_in_source' },
+    ]);
+
+    const failedLoad = Promise.reject(new Error('index query failed'));
+    failedLoad.catch(() => undefined);
+    await expect(
+      readAll(
+        sessionOf({ employees: [[ada]], absences: [[absence('a1', '1')]] }),
+        plan(),
+        { employees: Promise.resolve(new StoredIndex()), absences: failedLoad },
+        new RecordingSink(),
+      ),
+    ).rejects.toThrow('index query failed');
+  });
+
   it('lets a failed read throw, so nothing after it can be used to delete', async () => {
     const failing = {
       ...sessionOf({}),
