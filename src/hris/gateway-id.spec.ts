@@ -2,6 +2,8 @@ import { gatewayId, gatewayRef } from './gateway-id';
 
 const CONNECTION_A = '0b3c7e0e-8f7a-4b1e-9c55-0d6f3a2b1c9d';
 const CONNECTION_B = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
+/** From Python's uuid.uuid5, an implementation independent of ours. */
+const PINNED_UTF8 = '0e5b2f84-75a2-5abe-a546-e8c246f2fdaa';
 
 describe('gatewayId', () => {
   it('is a version-5 RFC 9562 UUID', () => {
@@ -33,15 +35,24 @@ describe('gatewayId', () => {
     expect(gatewayId(CONNECTION_A, 'employees', '42')).toBe('644c339e-c440-5f45-9a7a-b6037eccd487');
   });
 
-  it('gives the same ids before and after its cache of recent ids fills and is cleared', () => {
+  it('resolves references to the same ids before and after its cache fills and is cleared', () => {
     const first = Array.from({ length: 20 }, (_, i) =>
-      gatewayId(CONNECTION_B, 'absences', `a${i}`),
+      gatewayRef(CONNECTION_B, 'absences', `a${i}`),
     );
-    for (let i = 0; i < 120_000; i += 1) gatewayId(CONNECTION_A, 'employees', String(i));
+    for (let i = 0; i < 120_000; i += 1) gatewayRef(CONNECTION_A, 'employees', String(i));
     expect(
-      Array.from({ length: 20 }, (_, i) => gatewayId(CONNECTION_B, 'absences', `a${i}`)),
+      Array.from({ length: 20 }, (_, i) => gatewayRef(CONNECTION_B, 'absences', `a${i}`)),
     ).toEqual(first);
-    expect(gatewayId(CONNECTION_A, 'employees', '42')).toBe('644c339e-c440-5f45-9a7a-b6037eccd487');
+    expect(first).toEqual(
+      Array.from({ length: 20 }, (_, i) => gatewayId(CONNECTION_B, 'absences', `a${i}`)),
+    );
+    expect(gatewayRef(CONNECTION_A, 'employees', '42')).toBe(
+      '644c339e-c440-5f45-9a7a-b6037eccd487',
+    );
+  });
+
+  it('hashes names beyond ASCII as UTF-8, as RFC 9562 asks', () => {
+    expect(gatewayId(CONNECTION_A, 'employees', 'Zoë')).toBe(PINNED_UTF8);
   });
 
   it('keeps null references null', () => {
