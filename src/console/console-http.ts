@@ -76,7 +76,7 @@ export function redirect(response: Response, location: string): void {
 /** Why the console refuses a request; the console's filter renders it as a page. */
 export class ConsoleRefusal extends Error {
   constructor(
-    readonly kind: 'closed' | 'login_required' | 'csrf' | 'not_found',
+    readonly kind: 'closed' | 'login_required' | 'csrf' | 'not_found' | 'bad_request',
     message: string = kind,
   ) {
     super(message);

@@ -18,7 +18,7 @@ import {
   setCookie,
   SESSION_COOKIE,
 } from './console-http';
-import { ConsoleRepository } from './console.repository';
+import { ConsoleRepository, decodeConnectionsCursor } from './console.repository';
 import { ConsoleService } from './console.service';
 import { type ConsoleRequest, ConsoleSessionGuard } from './console-session.guard';
 import { ConsoleSessions } from './console-session';
@@ -31,6 +31,15 @@ import {
   renderRun,
   renderWebhooks,
 } from './console.templates';
+
+/** The longest customer reference the API accepts (create-connect-session.dto.ts). */
+const MAX_SEARCH_LENGTH = 200;
+
+/** A query parameter given once as text (repeated or nested ones count as absent). */
+function queryText(request: ConsoleRequest, name: string): string | undefined {
+  const value = request.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
 
 @Controller('console')
 @UseGuards(ConsoleSessionGuard)
@@ -60,13 +69,40 @@ export class ConsoleController {
 
   @Get('connections')
   async connections(@Req() request: ConsoleRequest, @Res() response: Response): Promise<void> {
-    const filter = request.query.application_id;
-    const application = typeof filter === 'string' ? await this.read.application(filter) : null;
-    if (typeof filter === 'string' && !application) {
+    const filter = queryText(request, 'application_id');
+    const application = filter !== undefined ? await this.read.application(filter) : null;
+    if (filter !== undefined && !application) {
       throw new ConsoleRefusal('not_found', 'No such application.');
     }
-    const rows = await this.read.connections(application?.id);
-    sendPage(response, 200, renderConnections(this.chrome(request, response), rows, application));
+    const customerRef = queryText(request, 'customer_ref')?.trim() || undefined;
+    if (customerRef !== undefined && customerRef.length > MAX_SEARCH_LENGTH) {
+      throw new ConsoleRefusal(
+        'bad_request',
+        `Search for at most ${MAX_SEARCH_LENGTH} characters of a customer reference.`,
+      );
+    }
+    const afterText = queryText(request, 'after');
+    const after = afterText !== undefined ? decodeConnectionsCursor(afterText) : undefined;
+    if (after === null) {
+      throw new ConsoleRefusal(
+        'bad_request',
+        'This page link is broken: start from the first page.',
+      );
+    }
+    const page = await this.read.connections({
+      applicationId: application?.id,
+      customerRef,
+      after,
+    });
+    sendPage(
+      response,
+      200,
+      renderConnections(this.chrome(request, response), page, {
+        application,
+        customerRef,
+        paged: after !== undefined,
+      }),
+    );
   }
 
   @Get('connections/:id')

@@ -47,6 +47,8 @@ export class ConsoleFilter implements ExceptionFilter {
           );
         case 'not_found':
           return sendPage(response, 404, renderMessage('Not found', exception.message));
+        case 'bad_request':
+          return sendPage(response, 400, renderMessage('Bad request', exception.message));
       }
     }
     if (exception instanceof ProblemException && exception.code === 'not_found') {

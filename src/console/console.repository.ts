@@ -11,6 +11,8 @@ import { isUuid } from '../common/validation/uuid';
 import { type SyncRunEntity } from '../sync/runs/sync-run.entity';
 
 export const LIST_LIMIT = 200;
+/** Connections per console page: a gateway may serve thousands of customers. */
+export const CONNECTIONS_PAGE = 100;
 export const RECENT_RUNS = 30;
 export const RECENT_DELIVERIES = 10;
 export const RECENT_ATTEMPTS = 5;
@@ -24,6 +26,37 @@ export interface ApplicationRow {
   connections: number;
   connected: number;
   failing_webhooks: number;
+}
+
+/** Where a page of connections continues: the last row shown, newest first. */
+export interface ConnectionsCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface ConnectionsQuery {
+  applicationId?: string;
+  /** Case-insensitive prefix of the customer reference. */
+  customerRef?: string;
+  after?: ConnectionsCursor;
+}
+
+/** `2026-12-06T10:00:00.123Z_<uuid>`: not secret (the console is the operator's), only opaque. */
+export function encodeConnectionsCursor(cursor: ConnectionsCursor): string {
+  return `${cursor.createdAt.toISOString()}_${cursor.id}`;
+}
+
+export function decodeConnectionsCursor(text: string): ConnectionsCursor | null {
+  const [stamp, id, extra] = text.split('_');
+  if (stamp === undefined || id === undefined || extra !== undefined || !isUuid(id)) return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(stamp)) return null;
+  const createdAt = new Date(stamp);
+  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+}
+
+/** LIKE's own characters taken literally: a search for "acme_%" finds exactly that prefix. */
+function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export interface LastRun {
@@ -180,15 +213,31 @@ export class ConsoleRepository {
     return row ?? null;
   }
 
-  async connections(applicationId?: string): Promise<ConnectionRow[]> {
+  /** One page of connections, newest first, and where the next page starts (null: none). */
+  async connections(
+    query: ConnectionsQuery = {},
+  ): Promise<{ rows: ConnectionRow[]; next: ConnectionsCursor | null }> {
     const rows = await this.dataSource.query<ConnectionRow[]>(
       `SELECT ${CONNECTION_COLUMNS}
        FROM connections c JOIN applications a ON a.id = c.application_id
        WHERE c.status <> 'deleted' AND ($1::uuid IS NULL OR c.application_id = $1::uuid)
-       ORDER BY c.created_at DESC, c.id DESC LIMIT ${LIST_LIMIT}`,
-      [applicationId ?? null],
+         AND ($2::text IS NULL OR c.customer_ref ILIKE $2)
+         AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3::timestamptz, $4::uuid))
+       ORDER BY c.created_at DESC, c.id DESC LIMIT ${CONNECTIONS_PAGE + 1}`,
+      [
+        query.applicationId ?? null,
+        query.customerRef ? likePrefix(query.customerRef) : null,
+        query.after?.createdAt ?? null,
+        query.after?.id ?? null,
+      ],
     );
-    return rows.map(connectionRow);
+    const page = rows.slice(0, CONNECTIONS_PAGE).map(connectionRow);
+    const last = page[page.length - 1];
+    return {
+      rows: page,
+      next:
+        rows.length > CONNECTIONS_PAGE && last ? { createdAt: last.created_at, id: last.id } : null,
+    };
   }
 
   async connection(id: string): Promise<ConnectionRow | null> {

@@ -24,12 +24,41 @@ const connection = (over: Partial<ConnectionRow> = {}): ConnectionRow => ({
 
 describe('console templates', () => {
   it('escapes customer-supplied names and the flash message', () => {
-    const page = renderConnections(chrome, [connection()], null);
+    const page = renderConnections(
+      chrome,
+      { rows: [connection()], next: null },
+      { application: null, customerRef: '"><i>searched</i>', paged: false },
+    );
     expect(page).not.toContain('<script>x');
+    expect(page).not.toContain('<i>searched');
+    expect(page).toContain('value="&quot;&gt;&lt;i&gt;searched&lt;/i&gt;"');
     expect(page).not.toContain('<img');
     expect(page).not.toContain('<b>done');
     expect(page).toContain('App &lt;script&gt;x&lt;/script&gt;');
     expect(page).toContain('cust&quot;&gt;&lt;img src=x&gt;');
+  });
+
+  it('links the next page with the search kept, and the first page from a later one', () => {
+    const next = { createdAt: new Date('2026-12-06T10:00:00.123Z'), id: connection().id };
+    const view = {
+      application: { id: connection().application_id, name: 'App' },
+      customerRef: 'acme & co',
+      paged: true,
+    };
+    const page = renderConnections(chrome, { rows: [connection()], next }, view);
+    const href = (id: string): string =>
+      /id="[^"]*" href="([^"]+)"/.exec(page.slice(page.indexOf(`id="${id}"`)))![1]!;
+    const nextUrl = new URL(href('next-page').replace(/&amp;/g, '&'), 'http://console');
+    expect(Object.fromEntries(nextUrl.searchParams)).toEqual({
+      application_id: connection().application_id,
+      customer_ref: 'acme & co',
+      after: `2026-12-06T10:00:00.123Z_${connection().id}`,
+    });
+    const first = new URL(href('first-page').replace(/&amp;/g, '&'), 'http://console');
+    expect(first.searchParams.get('after')).toBeNull();
+    expect(first.searchParams.get('customer_ref')).toBe('acme & co');
+    const last = renderConnections(chrome, { rows: [connection()], next: null }, view);
+    expect(last).not.toContain('id="next-page"');
   });
 
   it('puts the form token in every form of a page', () => {

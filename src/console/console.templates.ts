@@ -7,6 +7,8 @@ import { renderRunChart, type ChartRun } from './console-chart';
 import {
   type ApplicationRow,
   type ConnectionRow,
+  type ConnectionsCursor,
+  encodeConnectionsCursor,
   type DeliveryRow,
   type FailingEndpointRow,
   type RunRow,
@@ -237,17 +239,58 @@ export function renderApplications(chrome: Chrome, rows: ApplicationRow[]): stri
   return layout(chrome, 'applications', 'Applications', body);
 }
 
+export interface ConnectionsView {
+  application: { id: string; name: string } | null;
+  customerRef: string | undefined;
+  /** A later page (a "first page" link is shown). */
+  paged: boolean;
+}
+
+/** The connections list URL with these filters (and a page cursor). */
+function connectionsUrl(view: ConnectionsView, after?: ConnectionsCursor): string {
+  const query = new URLSearchParams();
+  if (view.application) query.set('application_id', view.application.id);
+  if (view.customerRef) query.set('customer_ref', view.customerRef);
+  if (after) query.set('after', encodeConnectionsCursor(after));
+  const text = query.toString();
+  return text ? `/console/connections?${text}` : '/console/connections';
+}
+
 export function renderConnections(
   chrome: Chrome,
-  rows: ConnectionRow[],
-  application: { id: string; name: string } | null,
+  page: { rows: ConnectionRow[]; next: ConnectionsCursor | null },
+  view: ConnectionsView,
 ): string {
-  const filter = application
-    ? html`<p>
-        Connections of <strong>${application.name}</strong>.
-        <a href="/console/connections">Show all</a>
-      </p>`
-    : '';
+  const { rows } = page;
+  const { application } = view;
+  const filter = html`${
+      application
+        ? html`<p>
+            Connections of <strong>${application.name}</strong>.
+            <a href="/console/connections">Show all</a>
+          </p>`
+        : ''
+    }
+    <form method="get" action="/console/connections" id="connection-search">
+      ${
+        application
+          ? html`<input type="hidden" name="application_id" value="${application.id}" />`
+          : ''
+      }
+      <label
+        >Customer reference starts with
+        <input type="search" name="customer_ref" value="${view.customerRef ?? ''}" maxlength="200"
+      /></label>
+      <button type="submit">Search</button>
+    </form>`;
+  const pager = html`<p class="pager">
+    ${view.paged ? html`<a id="first-page" href="${connectionsUrl(view)}">First page</a>` : ''}
+    ${
+      page.next
+        ? html`<a id="next-page" href="${connectionsUrl(view, page.next)}">Older connections</a>`
+        : ''
+    }
+  </p>`;
   const body = rows.length
     ? html`<table id="connections">
         <thead>
@@ -282,8 +325,10 @@ export function renderConnections(
           })}
         </tbody>
       </table>`
-    : html`<p class="muted">No connections.</p>`;
-  return layout(chrome, 'connections', 'Connections', html`${filter}${body}`);
+    : html`<p class="muted">
+        ${view.customerRef ? 'No connection matches this search.' : 'No connections.'}
+      </p>`;
+  return layout(chrome, 'connections', 'Connections', html`${filter}${body}${pager}`);
 }
 
 function statusLevel(status: string): string {

@@ -320,6 +320,55 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     await shot('10-after-retry');
   });
 
+  it('searches connections by customer reference and pages through more than one page', async () => {
+    // 105 more connections, some created at the same instant (the id breaks the tie).
+    await query(
+      gateway,
+      `INSERT INTO connections (application_id, customer_ref, created_at)
+       SELECT c.application_id, 'bulk-' || lpad(i::text, 3, '0'),
+              c.created_at - ((i / 3) || ' seconds')::interval
+       FROM connections c, generate_series(1, 105) AS i WHERE c.id = $1`,
+      [connectionId],
+    );
+    try {
+      const shown: string[] = [];
+      await page.goto(`${gateway.url}/console/connections`);
+      for (let pages = 1; ; pages += 1) {
+        expect(pages).toBeLessThanOrEqual(2);
+        shown.push(
+          ...(await page.locator('#connections tbody tr td:first-child').allTextContents()),
+        );
+        if ((await page.locator('#next-page').count()) === 0) break;
+        await submit('#next-page');
+        expect(await page.locator('#first-page').count()).toBe(1);
+      }
+      const stored = await query<{ customer_ref: string }>(
+        gateway,
+        `SELECT customer_ref FROM connections WHERE status <> 'deleted' ORDER BY created_at DESC, id DESC`,
+      );
+      expect(stored).toHaveLength(106);
+      expect(shown.map((t) => t.trim())).toEqual(stored.map((r) => r.customer_ref));
+
+      await page.goto(`${gateway.url}/console/connections`);
+      await page.fill('#connection-search input[name="customer_ref"]', 'ACME');
+      await submit('#connection-search button');
+      const found = await page.locator('#connections tbody tr').allTextContents();
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain('acme-gmbh');
+      await shot('11-connection-search');
+      // LIKE's wildcards are searched for literally.
+      await page.goto(`${gateway.url}/console/connections?customer_ref=%25`);
+      expect(await page.locator('#connections').count()).toBe(0);
+      expect(await text(page.locator('main p.muted'))).toContain('No connection matches');
+
+      const broken = await page.goto(`${gateway.url}/console/connections?after=not-a-cursor`);
+      expect(broken?.status()).toBe(400);
+      expect(await page.textContent('body')).toContain('start from the first page');
+    } finally {
+      await query(gateway, `DELETE FROM connections WHERE customer_ref LIKE 'bulk-%'`);
+    }
+  });
+
   it('refuses a POST without the form token (403) or from another site, and runs one with it', async () => {
     const { cookie, csrf } = await sessionAndToken();
     const post = (
