@@ -466,7 +466,7 @@ async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchRes
       employees: await storedCount(db, 'employees', connectionId),
       absences: await storedCount(db, 'absences', connectionId),
     };
-    log(`initial syncs stored ${JSON.stringify(stored)} each`);
+    log(`initial sync 1 stored ${JSON.stringify(stored)}`);
 
     const resync = async (): Promise<MeasuredRun> =>
       withCpu(pg, async () =>

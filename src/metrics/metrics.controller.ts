@@ -6,7 +6,8 @@ import { Metrics } from './metrics';
 
 /**
  * Prometheus scrape endpoint. With METRICS_TOKEN set, scrapers must send it as a bearer token
- * (Prometheus `authorization` config); without it the endpoint is open, for a private network.
+ * (Prometheus `authorization` config). Production requires it (app-config.ts); in development,
+ * without it the endpoint is open.
  */
 @Controller('metrics')
 export class MetricsController {

@@ -84,8 +84,10 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
   const shot = (name: string): Promise<Buffer> =>
     page.screenshot({ path: artifactPath(`console-${name}.png`), fullPage: true });
 
+  /** Clicks what navigates, then waits for the new page to finish loading. */
   async function submit(selector: string): Promise<void> {
-    await Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+    await page.click(selector);
+    await page.waitForLoadState('load');
   }
 
   async function connectionStatus(): Promise<string> {
@@ -355,7 +357,7 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
       const found = await page.locator('#connections tbody tr').allTextContents();
       expect(found).toHaveLength(1);
       expect(found[0]).toContain('acme-gmbh');
-      await shot('11-connection-search');
+      await shot('10b-connection-search');
       // LIKE's wildcards are searched for literally.
       await page.goto(`${gateway.url}/console/connections?customer_ref=%25`);
       expect(await page.locator('#connections').count()).toBe(0);

@@ -195,7 +195,7 @@ export async function readAll(
   const order = resourcesRead(plan);
 
   if (order.includes('employees')) {
-    await awaitIndexes('employees', 'reporting_lines', 'positions');
+    await awaitIndexes('employees', 'reporting_lines');
     const employees = readOf('employees');
     const lines = readOf('reporting_lines');
     const positions = new Map<RemoteId, UnifiedPosition>();
@@ -238,6 +238,7 @@ export async function readAll(
     // Lines and positions come from the employee read: they are only as complete as it is.
     lines.deletionsTrusted &&= employees.deletionsTrusted;
     if (order.includes('positions')) {
+      await awaitIndexes('positions');
       const read = readOf('positions');
       read.deletionsTrusted = employees.deletionsTrusted;
       for (const position of positions.values()) {

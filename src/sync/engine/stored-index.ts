@@ -106,6 +106,7 @@ export async function loadStoredIndex(
   connectionId: string,
   resource: GatewayResource,
   window: DateWindow,
+  signal?: AbortSignal,
 ): Promise<StoredIndex> {
   const absences = resource === 'absences';
   const inWindow = absences ? ' AND start_date <= $4 AND end_date >= $5' : '';
@@ -114,6 +115,7 @@ export async function loadStoredIndex(
   // held whole by pg (rows, their strings) while the map is built.
   let after: string | null = null;
   for (;;) {
+    signal?.throwIfAborted();
     const params: unknown[] = [connectionId, after, LOAD_BATCH];
     if (absences) params.push(window.to, window.from);
     const rows = await manager.query<Array<{ remote_id: string; hash: string; live: boolean }>>(
@@ -134,23 +136,28 @@ export type StoredIndexes = Partial<Record<GatewayResource, StoredIndex | Promis
 
 /**
  * Starts loading the indexes of every resource a run reads (the sync and the dry run alike) and
- * returns at once. They load one after the other, on one connection, in the order the read needs
- * them: the employees' index is needed first and the absences' one only seconds later, so
- * PostgreSQL answers while Personio does instead of before the first request. Nothing else
- * writes a connection's data during its run (one running sync per connection), so a later load
- * sees what an earlier one would have. A failed load rejects its promise and those after it;
- * the read throws that where it awaits the index.
+ * returns at once. They load one at a time, in the order the read needs them: the employees'
+ * index is needed first and the absences' one only seconds later, so PostgreSQL answers while
+ * Personio does instead of before the first request. A sync is the only writer of its
+ * connection's data while it runs (one running sync per connection), so a later load sees what
+ * an earlier one would have; a dry run next to a running sync may see that sync's commit in
+ * some indexes and not others, as its preview is only ever a preview. A failed load rejects its
+ * promise and those after it; the read throws that where it awaits the index. Once `signal`
+ * aborts (the run ended), loads not yet done stop at their next batch.
  */
 export function startLoadingStoredIndexes(
   manager: EntityManager,
   connectionId: string,
   resources: readonly GatewayResource[],
   window: DateWindow,
+  signal?: AbortSignal,
 ): Partial<Record<GatewayResource, Promise<StoredIndex>>> {
   const indexes: Partial<Record<GatewayResource, Promise<StoredIndex>>> = {};
   let previous: Promise<unknown> = Promise.resolve();
   for (const resource of resources) {
-    const loading = previous.then(() => loadStoredIndex(manager, connectionId, resource, window));
+    const loading = previous.then(() =>
+      loadStoredIndex(manager, connectionId, resource, window, signal),
+    );
     // A read that fails before it needs this index never awaits it: no unhandled rejection.
     loading.catch(() => undefined);
     indexes[resource] = loading;

@@ -68,6 +68,8 @@ export class SyncRunner {
     const progress: RunProgress = { resource: null, pages: 0, records: 0 };
     let stats: (() => ReadStats) | undefined;
     let sink: StagingSink | undefined;
+    /** Stops index loads a failed read left running. */
+    const finished = new AbortController();
     try {
       const opened = await openConnection(
         this.dataSource.manager,
@@ -91,6 +93,7 @@ export class SyncRunner {
         run.connectionId,
         resources,
         plan.window,
+        finished.signal,
       );
 
       let lastWrite = 0;
@@ -215,6 +218,7 @@ export class SyncRunner {
       await sink?.settle();
       await this.fail(run, error, progress, stats?.());
     } finally {
+      finished.abort();
       await clearStaging(this.dataSource.manager, run.id).catch((error: unknown) =>
         this.logger.warn({ run: run.id, err: describe(error) }, 'could not clear staging'),
       );

@@ -70,6 +70,8 @@ export class ConnectionTestService {
       error: null,
       preview: null,
     };
+    /** Stops index loads a failed read left running. */
+    const finished = new AbortController();
     try {
       const verified = await session.verify();
       result.api_version = verified.apiVersion;
@@ -89,6 +91,7 @@ export class ConnectionTestService {
         connectionId,
         resources,
         plan.window,
+        finished.signal,
       );
       const sink = new PreviewSink();
       const outcome = await readAll(session, plan, indexes, sink);
@@ -128,6 +131,8 @@ export class ConnectionTestService {
     } catch (error) {
       const { code, message } = runErrorOf(error);
       result.error = { code, message };
+    } finally {
+      finished.abort();
     }
     return result;
   }
