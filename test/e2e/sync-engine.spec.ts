@@ -67,6 +67,19 @@ describe('sync engine (e2e: sandbox over HTTP, real PostgreSQL)', () => {
       expect(row.terminated_notified_on).toBe(reached(row.termination_date));
     }
     expect(dates.some((row) => row.started_notified_on !== null)).toBe(true);
+    // Settled as inserted, not updated afterwards: in the baseline's one transaction, every
+    // employee row version was written by a command before the reporting lines' insert (an
+    // UPDATE after the inserts would have written new versions with a later command id).
+    const [versions] = await query<{ transactions: number; employees: number; lines: number }>(
+      gateway,
+      `SELECT (SELECT count(DISTINCT xmin::text)::int FROM employees WHERE connection_id = $1) AS transactions,
+              (SELECT max(cmin::text::int) FROM employees WHERE connection_id = $1) AS employees,
+              (SELECT min(cmin::text::int) FROM reporting_lines WHERE connection_id = $1) AS lines`,
+      [connectionId],
+    );
+    expect(versions!.transactions).toBe(1);
+    expect(versions!.lines).not.toBeNull();
+    expect(versions!.employees).toBeLessThan(versions!.lines);
     const events = await eventsAfter(gateway, connectionId, 0);
     expect(events.map((e) => e.type)).toEqual([
       'connection.connected',
