@@ -43,8 +43,27 @@ export class InvalidTokenError extends Error {
 
 const SCOPE_SET: ReadonlySet<string> = new Set(SCOPES);
 
+/**
+ * Tokens verified lately, by their exact text. EdDSA verification was the largest single cost
+ * of a read request in a profile (~0.2 ms of main thread each), and a client sends the same token
+ * for up to 15 minutes. An entry only ever comes from a full verification and is used until the
+ * token's `exp`, never past it (verification itself tolerates 30 s more), so the cache accepts
+ * nothing verification would refuse: a retired signing key keeps verifying until every token it
+ * signed has expired (signing-keys.service.ts), and revocation (a rotated secret, a disabled
+ * application) is the guard's per-request check of the application, not the signature.
+ * Bounded: cleared when full (at most a few MB).
+ */
+const VERIFIED_MAX = 5_000;
+
+interface VerifiedToken {
+  claims: AccessTokenClaims;
+  expiresAtMs: number;
+}
+
 @Injectable()
 export class AccessTokensService {
+  private readonly verified = new Map<string, VerifiedToken>();
+
   constructor(
     private readonly keys: SigningKeysService,
     private readonly config: AppConfig,
@@ -70,6 +89,20 @@ export class AccessTokensService {
 
   /** Verified claims, or InvalidTokenError with a reason safe to show. */
   async verify(token: string): Promise<AccessTokenClaims> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (Date.now() < known.expiresAtMs) return copyOf(known.claims);
+      this.verified.delete(token);
+    }
+    const { claims, expiresAtMs } = await this.verifyFully(token);
+    if (Date.now() < expiresAtMs) {
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      this.verified.set(token, { claims: copyOf(claims), expiresAtMs });
+    }
+    return claims;
+  }
+
+  private async verifyFully(token: string): Promise<VerifiedToken> {
     let payload;
     try {
       ({ payload } = await jwtVerify(
@@ -109,11 +142,20 @@ export class AccessTokensService {
       throw new InvalidTokenError('the token is not valid');
     }
     return {
-      applicationId: payload.sub,
-      connectionId: payload.cid,
-      scopes: scopes as Scope[],
-      tokenVersion: payload.ver,
-      jti: payload.jti,
+      claims: {
+        applicationId: payload.sub,
+        connectionId: payload.cid,
+        scopes: scopes as Scope[],
+        tokenVersion: payload.ver,
+        jti: payload.jti,
+      },
+      // `exp` is required above; jose has checked it is a number.
+      expiresAtMs: (payload.exp ?? 0) * 1000,
     };
   }
+}
+
+/** Callers get their own copy: nothing they change reaches the cache. */
+function copyOf(claims: AccessTokenClaims): AccessTokenClaims {
+  return { ...claims, scopes: [...claims.scopes] };
 }
