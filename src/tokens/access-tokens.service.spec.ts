@@ -26,7 +26,11 @@ describe('AccessTokensService.verify', () => {
 
   afterEach(() => jest.useRealTimers());
 
-  it('verifies a token once and then remembers it, handing out copies', async () => {
+  async function serviceWithToken(): Promise<{
+    service: AccessTokensService;
+    token: string;
+    lookups: () => number;
+  }> {
     const { keys, lookups } = await keyRing();
     const service = new AccessTokensService(keys, config);
     const { token } = await service.issue({
@@ -34,6 +38,11 @@ describe('AccessTokensService.verify', () => {
       scopes: ['hris.employees:read'],
       tokenVersion: 1,
     });
+    return { service, token, lookups };
+  }
+
+  it('verifies a token once and then remembers it, handing out copies', async () => {
+    const { service, token, lookups } = await serviceWithToken();
     const first = await service.verify(token);
     expect(first).toMatchObject({ applicationId: APPLICATION, scopes: ['hris.employees:read'] });
     first.scopes.push('sync:write');
@@ -52,13 +61,7 @@ describe('AccessTokensService.verify', () => {
   it('never accepts a remembered token past its expiry (plus the usual clock skew)', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     const start = Date.now();
-    const { keys, lookups } = await keyRing();
-    const service = new AccessTokensService(keys, config);
-    const { token } = await service.issue({
-      applicationId: APPLICATION,
-      scopes: ['hris.employees:read'],
-      tokenVersion: 1,
-    });
+    const { service, token, lookups } = await serviceWithToken();
     await service.verify(token);
     jest.setSystemTime(start + (ACCESS_TOKEN_TTL_SECONDS - 1) * 1000);
     await service.verify(token);
