@@ -248,7 +248,10 @@ describe('webhook deliveries (e2e: real receivers on 127.0.0.1, real PostgreSQL)
 
     hooks.respond = answer(307, { Location: elsewhere.url });
     await advance(2 * HOUR + 60_000);
-    expect(hooks.requests.length).toBe(2);
+    // This delivery's requests: the clock jump also makes other tests' retries due, and a
+    // request of theirs to a port the kernel has since given to this receiver is not ours.
+    const sent = hooks.requests.filter((r) => r.headers['webhook-id'] === throttled?.event_id);
+    expect(sent).toHaveLength(2);
     expect(elsewhere.requests.length).toBe(0);
     const [redirected] = await deliveries(token, id);
     expect(redirected?.attempt_log.map((a) => a.status_code)).toEqual([429, 307]);
