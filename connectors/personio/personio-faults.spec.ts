@@ -209,6 +209,13 @@ describe('Personio connector under injected faults (sandbox over HTTP)', () => {
     'duplicate-record': ['BAD_RESPONSE'],
   };
 
+  /** The connector's words for its timeouts (personio-http.client.ts, transportReason). */
+  const TRANSPORT_TIMEOUTS = [
+    'request deadline exceeded',
+    'response body stalled',
+    'no response headers in time',
+  ];
+
   // Each generation gets the faults that mean something for it: repeat-cursor is about v2
   // `next` links, duplicate-record about v1 offset pages (a no-op on v2 lists).
   const ONLY: Partial<Record<FaultKind, 'v1' | 'v2'>> = {
@@ -251,6 +258,13 @@ describe('Personio connector under injected faults (sandbox over HTTP)', () => {
           );
           if (!outcome.ok) {
             const allowed = new Set(rules.flatMap((r) => CODES[r.kind]));
+            // The timeouts are real time (a 150 ms body gap, a 600 ms request): on a loaded
+            // machine a request can pass one with no rule firing, a fault no rule named, and it
+            // ends a read as TEMPORARY like any timeout (a CI run once did, under a malformed
+            // body and a repeated cursor).
+            if (TRANSPORT_TIMEOUTS.some((t) => outcome.error.message.endsWith(t))) {
+              allowed.add('TEMPORARY');
+            }
             expect(allowed).toContain(outcome.code);
           }
           // A success was already compared with the sandbox's own data inside read().

@@ -52,8 +52,11 @@ describe('AccessTokensService.verify', () => {
     expect((await service.verify(token)).scopes).toEqual(['hris.employees:read']);
     expect(lookups()).toBe(1);
 
-    // One changed character is another token: verified in full, and refused.
-    const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'AB' : 'AA'}`;
+    // One changed signature character is another token: verified in full, and refused. The
+    // first character: all six of its bits are signature (the last one's low bits are padding).
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const flipped = `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    const tampered = `${header}.${payload}.${flipped}`;
     await expect(service.verify(tampered)).rejects.toThrow('the token is not valid');
     expect(lookups()).toBe(2);
   });
