@@ -12,6 +12,7 @@ import type { GatewayResource } from '../../hris/gateway-id';
 import { servedObject } from '../../hris/served-object';
 import type { ResourceCounts } from '../runs/sync-run.entity';
 import { changesBetween } from '../diff';
+import { settledOnInsert } from './effective-date-events';
 import { RESOURCE_SPECS, type RecordData, type ResourceSpec } from './resource-specs';
 import { stagedBatches, type StagedRow } from './staging';
 
@@ -235,15 +236,13 @@ async function insertNewInSql(input: ApplyInput, spec: ResourceSpec): Promise<nu
   const values = spec.columns.map((c) => `(s.columns->>'${c.name}')::${c.type}`);
   const params: unknown[] = [connection.id, now, runId, spec.resource];
   if (input.baseline && spec.resource === 'employees') {
-    // A baseline announces no effective dates (effective-date-events.ts): dates already reached
-    // are stored as announced here, not by an UPDATE after the insert (a second version of
-    // every row, and of every index entry).
+    // A baseline announces no effective dates: the ones reached are stored as announced in the
+    // insert itself, not by an UPDATE after it (a second version of every row and index entry).
     params.push(input.today);
-    names.push('started_notified_on', 'terminated_notified_on');
-    values.push(
-      `CASE WHEN (s.columns->>'hire_date')::date <= $5 THEN (s.columns->>'hire_date')::date END`,
-      `CASE WHEN (s.columns->>'termination_date')::date <= $5 THEN (s.columns->>'termination_date')::date END`,
-    );
+    for (const column of settledOnInsert((c) => `(s.columns->>'${c}')::date`, '$5')) {
+      names.push(column.name);
+      values.push(column.value);
+    }
   }
   const inserted = `
     ins AS (

@@ -2,7 +2,8 @@
  * Owns writing effective-date events: on the day a hire or termination date arrives, the
  * employee gets `employee.started` / `employee.terminated`, whether or not the record changed.
  * The employee row remembers the date it was announced for, so a second run the same day emits
- * nothing and a moved date is announced again. A baseline run settles the dates silently.
+ * nothing and a moved date is announced again. A baseline run settles the dates silently, as it
+ * inserts the employees (`settledOnInsert`).
  */
 import type { EntityManager } from 'typeorm';
 import type { IsoDate } from '../../../connectors/unified';
@@ -23,6 +24,24 @@ interface Candidate {
   updated_at: Date;
 }
 
+/**
+ * The announced-date columns of an employee a baseline inserts, as SQL over its `hire_date` and
+ * `termination_date` expressions: every date already reached counts as announced. A baseline
+ * meets no other employee rows: the run that first writes a connection's data is the one that
+ * sets its `last_synced_at`, in the same transaction.
+ */
+export function settledOnInsert(
+  date: (column: 'hire_date' | 'termination_date') => string,
+  todayParam: string,
+): Array<{ name: string; value: string }> {
+  const reached = (column: 'hire_date' | 'termination_date'): string =>
+    `CASE WHEN ${date(column)} <= ${todayParam} THEN ${date(column)} END`;
+  return [
+    { name: 'started_notified_on', value: reached('hire_date') },
+    { name: 'terminated_notified_on', value: reached('termination_date') },
+  ];
+}
+
 export async function writeEffectiveDateEvents(input: {
   manager: EntityManager;
   events: EventsWriter;
@@ -34,21 +53,8 @@ export async function writeEffectiveDateEvents(input: {
   baseline: boolean;
 }): Promise<number> {
   const { manager, connection, today, since } = input;
-  if (input.baseline) {
-    // Settled in SQL: a baseline of a large company must not pull every employee into memory.
-    await manager.query(
-      `UPDATE employees
-       SET started_notified_on = CASE WHEN hire_date <= $2 THEN hire_date END,
-           terminated_notified_on = CASE WHEN termination_date <= $2 THEN termination_date END
-       WHERE connection_id = $1 AND (hire_date <= $2 OR termination_date <= $2)
-         -- The rows the baseline inserted were stored settled (apply-phase.ts).
-         AND (started_notified_on IS DISTINCT FROM CASE WHEN hire_date <= $2 THEN hire_date END
-           OR terminated_notified_on IS DISTINCT FROM
-                CASE WHEN termination_date <= $2 THEN termination_date END)`,
-      [connection.id, today],
-    );
-    return 0;
-  }
+  // A baseline's employees were stored settled as they were inserted (settledOnInsert).
+  if (input.baseline) return 0;
   const candidates = await manager.query<Candidate[]>(
     `SELECT id, remote_id, to_char(hire_date, 'YYYY-MM-DD') AS hire_date,
             to_char(termination_date, 'YYYY-MM-DD') AS termination_date,
