@@ -3,25 +3,15 @@
  * the Personio sandbox in a worker thread, tokens and a connection made through the real page.
  */
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
+import { freePort } from '../src/common/net/free-port';
 import { SCOPES } from '../src/auth/scopes';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 
-/** A free TCP port on 127.0.0.1, found by binding port 0 and closing again. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 /** The JSON body of an answer that must have `status`; anything else stops the benchmark. */
 export async function jsonOf(
