@@ -12,7 +12,7 @@ import { artifactPath, chromiumAvailable, launchChromium } from '../support/brow
 import { expectContract } from '../support/contract';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTestSandbox } from '../support/sandbox';
-import { connectThroughLink, query, waitForLatestRun } from '../support/sync';
+import { connectThroughLink, query, waitForLatestRun, waitForRun } from '../support/sync';
 import { answer, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 const describeIfChromium = chromiumAvailable ? describe : describe.skip;
@@ -31,6 +31,8 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
   let context: BrowserContext;
   let page: Page;
   let connectionId: string;
+  /** The application's API token, for reading runs the way a client does. */
+  let token: string;
   let endpointId: string;
   /** Requests the pages made anywhere but the gateways under test: must stay empty. */
   const outside: string[] = [];
@@ -49,7 +51,7 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
       WEBHOOK_ALLOW_INSECURE_URLS: 'true',
     });
     const app = await createApplication(gateway, { name: APP_NAME });
-    const token = await accessToken(gateway, app);
+    token = await accessToken(gateway, app);
     connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!, {
       customer_ref: 'acme-gmbh',
     });
@@ -88,6 +90,13 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
   async function submit(selector: string): Promise<void> {
     await page.click(selector);
     await page.waitForLoadState('load');
+  }
+
+  /** The run a console action led to: the page it redirected to is the run's. */
+  function runIdOf(url: string): string {
+    const id = /\/console\/runs\/([0-9a-f-]{36})$/.exec(url)?.[1];
+    if (!id) throw new Error(`not a run page: ${url}`);
+    return id;
   }
 
   async function connectionStatus(): Promise<string> {
@@ -200,8 +209,7 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     await page.goto(`${gateway.url}/console/connections/${connectionId}`);
     await shot('4-connection');
     await submit('#sync-now');
-    const runId = /\/console\/runs\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
-    expect(runId).toBeDefined();
+    const runId = runIdOf(page.url());
     // The run page refreshes itself (meta refresh) until the run ends.
     await page.locator('#run-status', { hasText: 'succeeded' }).waitFor({ timeout: 20_000 });
     await expect(
@@ -238,15 +246,27 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     for (const person of removing) sandbox.control.deleteEmployee(person.id);
     await page.goto(`${gateway.url}/console/connections/${connectionId}`);
     await submit('#sync-now');
-    await page
-      .locator('#run-status', { hasText: 'needs_confirmation' })
-      .waitFor({ timeout: 20_000 });
+    // The run's own record first: a run that ends otherwise fails here with its status and
+    // error, not as a page that never showed the word.
+    const held = await waitForRun(gateway, token, runIdOf(page.url()));
+    expect({ status: held.status, error: held.error }).toEqual({
+      status: 'needs_confirmation',
+      error: null,
+    });
+    await page.reload();
+    await page.locator('#run-status', { hasText: 'needs_confirmation' }).waitFor();
     expect(await text(page.locator('#deletion-guard'))).toContain(
       `delete ${removing.length} of ${people.length}`,
     );
     await shot('7-held-back');
     await submit('#confirm-run');
-    await page.locator('#run-status', { hasText: 'succeeded' }).waitFor({ timeout: 20_000 });
+    const confirmed = await waitForRun(gateway, token, runIdOf(page.url()));
+    expect({ status: confirmed.status, error: confirmed.error }).toEqual({
+      status: 'succeeded',
+      error: null,
+    });
+    await page.reload();
+    await page.locator('#run-status', { hasText: 'succeeded' }).waitFor();
     const [live] = await query<{ n: number }>(
       gateway,
       `SELECT count(*)::int AS n FROM employees WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
