@@ -201,6 +201,16 @@ class EnvironmentVariables {
   SYNC_STALE_AFTER_MS: number = 120_000;
 
   /**
+   * A connection's first sync writes straight into the data tables inside one transaction, for
+   * at most this long; after that it stages the rest like any other run. 0 always stages.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SYNC_BASELINE_TRANSACTION_MAX_MS: number = 120_000;
+
+  /**
    * Demo mode of `npm start`: the built-in Personio sandbox, a demo application, webhook and
    * connect link, and a printed quick start. `auto`: on in development when PERSONIO_BASE_URL
    * is not set.
@@ -322,6 +332,8 @@ export class AppConfig {
       readonly tickMs: number;
       readonly concurrency: number;
       readonly staleAfterMs: number;
+      /** 0: a first sync stages like any other run (see SYNC_BASELINE_TRANSACTION_MAX_MS). */
+      readonly baselineTransactionMaxMs: number;
     },
     readonly demo: {
       readonly enabled: boolean;
@@ -453,6 +465,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tickMs: vars.SYNC_TICK_MS,
       concurrency: vars.SYNC_CONCURRENCY,
       staleAfterMs: vars.SYNC_STALE_AFTER_MS,
+      baselineTransactionMaxMs: vars.SYNC_BASELINE_TRANSACTION_MAX_MS,
     },
     {
       enabled:

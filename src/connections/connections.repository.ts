@@ -36,7 +36,11 @@ export class ConnectionsRepository {
     return this.repo(manager).findOneBy({ applicationId, customerRef, status: Not('deleted') });
   }
 
-  /** Locks the row for the rest of the transaction (status changes, credential writes). */
+  /**
+   * Locks the row for the rest of the transaction (status changes, credential writes). FOR NO
+   * KEY UPDATE, like the UPDATE it precedes: it must not wait for the key-share lock a first sync
+   * holds while it writes the connection's data (baseline-sink.ts).
+   */
   lockOne(
     applicationId: string,
     connectionId: string,
@@ -45,7 +49,7 @@ export class ConnectionsRepository {
     return manager
       .getRepository(ConnectionEntity)
       .createQueryBuilder('c')
-      .setLock('pessimistic_write')
+      .setLock('for_no_key_update')
       .where(
         'c.application_id = :applicationId AND c.id = :connectionId AND c.status <> :deleted',
         {

@@ -14,6 +14,10 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** jsonb's binary input is a version byte followed by the JSON text. */
 const JSONB_VERSION = 1;
 const UUID_HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** PostgreSQL's binary dates and timestamps count from 2000-01-01 UTC. */
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
+const DAY_MS = 86_400_000;
 
 /** Builds one binary COPY payload; fields must be written in the COPY's column order. */
 export class BinaryCopyWriter {
@@ -68,6 +72,30 @@ export class BinaryCopyWriter {
     this.reserve(20);
     this.length = this.buffer.writeInt32BE(16, this.length);
     this.length += this.buffer.write(value.replace(/-/g, ''), this.length, 'hex');
+    return this;
+  }
+
+  /** A calendar date, `YYYY-MM-DD`; anything else (or a day that does not exist) throws. */
+  date(value: string): this {
+    const parts = ISO_DATE.exec(value);
+    const ms = parts ? Date.UTC(+parts[1]!, +parts[2]! - 1, +parts[3]!) : NaN;
+    // Date.UTC rolls 2026-02-30 over to March: only a round trip proves the day exists.
+    if (!parts || new Date(ms).toISOString().slice(0, 10) !== value) {
+      throw new TypeError('not a calendar date (YYYY-MM-DD)');
+    }
+    this.reserve(8);
+    this.length = this.buffer.writeInt32BE(4, this.length);
+    this.length = this.buffer.writeInt32BE((ms - POSTGRES_EPOCH_MS) / DAY_MS, this.length);
+    return this;
+  }
+
+  /** An instant, for a `timestamptz` column: microseconds, of which a Date holds milliseconds. */
+  timestamptz(value: Date): this {
+    const ms = value.getTime();
+    if (!Number.isFinite(ms)) throw new TypeError('not a valid instant');
+    this.reserve(12);
+    this.length = this.buffer.writeInt32BE(8, this.length);
+    this.length = this.buffer.writeBigInt64BE(BigInt(ms - POSTGRES_EPOCH_MS) * 1000n, this.length);
     return this;
   }
 

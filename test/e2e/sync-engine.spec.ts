@@ -11,7 +11,14 @@ import {
   waitForLatestRun,
 } from '../support/sync';
 
-describe('sync engine (e2e: sandbox over HTTP, real PostgreSQL)', () => {
+/**
+ * Both ways a first sync stores its records: straight into the tables in one transaction (the
+ * default) and through the staging table (a spent or zero SYNC_BASELINE_TRANSACTION_MAX_MS).
+ */
+describe.each([
+  ['baseline written directly', {}],
+  ['baseline staged', { SYNC_BASELINE_TRANSACTION_MAX_MS: '0' }],
+])('sync engine (e2e: sandbox over HTTP, real PostgreSQL), %s', (_name, settings) => {
   let sandbox: RunningSandbox;
   let gateway: TestGateway;
   let token: string;
@@ -23,6 +30,7 @@ describe('sync engine (e2e: sandbox over HTTP, real PostgreSQL)', () => {
       ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       PERSONIO_BASE_URL: sandbox.url,
       SYNC_TICK_MS: '100',
+      ...settings,
     });
     const app = await createApplication(gateway, { name: 'Feedback tool' });
     token = await accessToken(gateway, app);

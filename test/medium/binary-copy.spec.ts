@@ -1,6 +1,6 @@
 /**
  * The binary COPY encoder against PostgreSQL itself: every field type the staging table uses,
- * NULLs, non-ASCII text, a payload larger than the writer's first buffer, and refusals.
+ * dates and instants of the direct baseline, NULLs, non-ASCII text, a payload larger than the writer's first buffer, and refusals.
  */
 import { Client } from 'pg';
 import { BinaryCopyWriter, copyBinary } from '../../src/database/binary-copy';
@@ -113,6 +113,40 @@ describe('binary COPY (medium, real PostgreSQL)', () => {
     expect(await rows()).toEqual([]);
     // The client is still usable after the failed COPY.
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('stores dates and instants exactly, before and after the year 2000', async () => {
+    await db.query(`CREATE TABLE IF NOT EXISTS dated (day date, at timestamptz(3))`);
+    await db.query('TRUNCATE dated');
+    const cases: Array<[string, string]> = [
+      ['2000-01-01', '2000-01-01T00:00:00.000Z'],
+      ['1999-12-31', '1999-12-31T23:59:59.999Z'],
+      ['2024-02-29', '2026-12-06T20:31:07.123Z'],
+      ['1970-01-01', '1969-07-20T20:17:40.000Z'],
+      ['2199-12-31', '2199-12-31T12:00:00.500Z'],
+    ];
+    const writer = new BinaryCopyWriter();
+    for (const [day, at] of cases) writer.row(2).date(day).timestamptz(new Date(at));
+    writer.row(2).null().null();
+
+    expect(await copyBinary(db, 'dated (day, at)', writer.finish())).toBe(cases.length + 1);
+
+    const { rows: stored } = await db.query<{ day: string | null; at: string | null }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day,
+              to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+       FROM dated ORDER BY at NULLS LAST`,
+    );
+    const expected = [...cases]
+      .sort((a, b) => a[1].localeCompare(b[1]))
+      .map(([day, at]) => ({ day, at }));
+    expect(stored).toEqual([...expected, { day: null, at: null }]);
+  });
+
+  it('refuses dates that do not exist and invalid instants before anything is sent', () => {
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-1-01', '06.12.2026', '']) {
+      expect(() => new BinaryCopyWriter().row(1).date(bad)).toThrow(TypeError);
+    }
+    expect(() => new BinaryCopyWriter().row(1).timestamptz(new Date('nope'))).toThrow(TypeError);
   });
 
   it('refuses a value that is not a UUID before anything is sent', () => {

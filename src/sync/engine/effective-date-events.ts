@@ -42,6 +42,21 @@ export function settledOnInsert(
   ];
 }
 
+/** `settledOnInsert` for a row written from Node (a baseline written straight to its table). */
+export function settledOnInsertValues(
+  hireDate: IsoDate | null,
+  terminationDate: IsoDate | null,
+  today: IsoDate,
+): { started_notified_on: IsoDate | null; terminated_notified_on: IsoDate | null } {
+  // ISO dates compare as text, like the SQL's date comparison.
+  const reached = (day: IsoDate | null): IsoDate | null =>
+    day !== null && day <= today ? day : null;
+  return {
+    started_notified_on: reached(hireDate),
+    terminated_notified_on: reached(terminationDate),
+  };
+}
+
 export async function writeEffectiveDateEvents(input: {
   manager: EntityManager;
   events: EventsWriter;

@@ -9,6 +9,7 @@ import { Clock } from '../../common/time/clock';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
 import type { ReadStats } from '../../../connectors/connector';
 import { ConnectionEntity } from '../../connections/connection.entity';
 import { EventsWriter } from '../../events/events.writer';
@@ -25,9 +26,17 @@ import type {
   SyncRunEntity,
 } from '../runs/sync-run.entity';
 import { analyzeStaging, applyChanges, emptyCounts, type Deletion } from './apply-phase';
+import { BaselineSink, writesBaselineDirectly } from './baseline-sink';
 import { openConnection } from './connection-session';
 import { writeEffectiveDateEvents } from './effective-date-events';
-import { deletionsOf, employeeDeletionGuard, readAll, resourcesRead } from './read-phase';
+import {
+  deletionsOf,
+  employeeDeletionGuard,
+  readAll,
+  resourcesRead,
+  type ChangeSink,
+  type ReadOutcome,
+} from './read-phase';
 import { runErrorOf, type RunErrorCode } from './run-errors';
 import { clearStaging, StagingSink } from './staging';
 import { startLoadingStoredIndexes } from './stored-index';
@@ -62,12 +71,15 @@ export class SyncRunner {
     private readonly providers: Providers,
     private readonly events: EventsWriter,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async execute(run: SyncRunEntity, control: RunControl = { cancelled: false }): Promise<void> {
     const progress: RunProgress = { resource: null, pages: 0, records: 0 };
     let stats: (() => ReadStats) | undefined;
-    let sink: StagingSink | undefined;
+    let sink: (ChangeSink & { settle(): Promise<void> }) | undefined;
+    /** Set when this run writes a baseline straight into the data tables (baseline-sink.ts). */
+    let baselineSink: BaselineSink | undefined;
     /** Stops index loads a failed read left running. */
     const finished = new AbortController();
     try {
@@ -97,7 +109,22 @@ export class SyncRunner {
       );
 
       let lastWrite = 0;
-      sink = new StagingSink(this.dataSource.manager, run.id, run.connectionId);
+      const maxOpenMs = this.config.sync.baselineTransactionMaxMs;
+      if (
+        maxOpenMs > 0 &&
+        (await writesBaselineDirectly(this.dataSource.manager, run.connectionId))
+      ) {
+        sink = baselineSink = new BaselineSink({
+          manager: this.dataSource.manager,
+          runId: run.id,
+          connectionId: run.connectionId,
+          now: this.clock.now(),
+          today,
+          maxOpenMs,
+        });
+      } else {
+        sink = new StagingSink(this.dataSource.manager, run.id, run.connectionId);
+      }
       const outcome = await readAll(session, plan, indexes, sink, {
         onPage: async (resource, records) => {
           if (control.cancelled) {
@@ -129,6 +156,9 @@ export class SyncRunner {
         settings.deletion_threshold,
       );
       if (exceeded && run.confirmsRunId === null) {
+        // Unreachable for a baseline (nothing stored, nothing to delete); the hold locks the
+        // connection row, which the baseline transaction's rows hold a key-share lock on.
+        await baselineSink?.abort();
         const guard: RunDeletionGuard = { resource: 'employees', ...counted };
         await this.hold(run, guard, progress, warnings, requestsOf(stats()));
         return;
@@ -136,28 +166,34 @@ export class SyncRunner {
 
       progress.resource = 'applying';
       await this.writeProgress(run.id, progress);
-      await analyzeStaging(this.dataSource.manager, run.id);
-      await this.dataSource.transaction(async (manager) => {
+      /** `written`: the instant of a baseline already written into the tables by its sink. */
+      const apply = async (manager: EntityManager, written?: Date): Promise<void> => {
         const connection = await lockConnection(manager, run.connectionId);
         if (!connection || connection.status === 'deleted') {
           throw new RunAborted('interrupted', 'The connection was deleted during the run.');
         }
-        const now = this.clock.now();
+        const now = written ?? this.clock.now();
         const baseline = connection.lastSyncedAt === null;
-        const applied = await applyChanges({
-          manager,
-          events: this.events,
-          connection,
-          runId: run.id,
-          now,
-          today,
-          baseline,
-          resources,
-          staged: Object.fromEntries(
-            resources.map((resource) => [resource, outcome.reads[resource]?.staged ?? 0]),
-          ),
-          deletions,
-        });
+        if (written && !baseline) {
+          // Only a run taken over as lost meets another run's baseline; the takeover wins.
+          throw new RunAborted('worker_lost', 'The run was taken over as lost; nothing applied.');
+        }
+        const applied = written
+          ? writtenBaseline(resources, outcome, deletions)
+          : await applyChanges({
+              manager,
+              events: this.events,
+              connection,
+              runId: run.id,
+              now,
+              today,
+              baseline,
+              resources,
+              staged: Object.fromEntries(
+                resources.map((resource) => [resource, outcome.reads[resource]?.staged ?? 0]),
+              ),
+              deletions,
+            });
         const counts: Partial<Record<GatewayResource, ResourceCounts>> = {};
         for (const resource of resources) {
           const a = applied[resource] ?? emptyCounts();
@@ -213,11 +249,28 @@ export class SyncRunner {
             counts,
           });
         }
-      });
+      };
+      if (baselineSink?.direct) {
+        await apply(baselineSink.manager, baselineSink.now);
+        await baselineSink.commit();
+      } else {
+        await analyzeStaging(this.dataSource.manager, run.id);
+        await this.dataSource.transaction((manager) => apply(manager));
+      }
     } catch (error) {
+      // Before the failure is recorded: that locks the connection row, on which the rows of an
+      // open baseline transaction hold a key-share lock.
+      await baselineSink
+        ?.abort()
+        .catch((abortError: unknown) =>
+          this.logger.warn({ run: run.id, err: describe(abortError) }, 'could not roll back'),
+        );
       await sink?.settle();
       await this.fail(run, error, progress, stats?.());
     } finally {
+      // A run held for confirmation ends without either (a baseline never is: nothing stored,
+      // nothing to delete), but its transaction must not outlive the run whatever happens.
+      await baselineSink?.abort().catch(() => undefined);
       finished.abort();
       await clearStaging(this.dataSource.manager, run.id).catch((error: unknown) =>
         this.logger.warn({ run: run.id, err: describe(error) }, 'could not clear staging'),
@@ -364,12 +417,16 @@ async function lockConnection(
   manager: EntityManager,
   connectionId: string,
 ): Promise<ConnectionEntity | null> {
-  return manager
-    .getRepository(ConnectionEntity)
-    .createQueryBuilder('c')
-    .setLock('pessimistic_write')
-    .where('c.id = :id', { id: connectionId })
-    .getOne();
+  return (
+    manager
+      .getRepository(ConnectionEntity)
+      .createQueryBuilder('c')
+      // Not FOR UPDATE: a first sync's data rows hold a key-share lock on this row until its
+      // commit, and its own apply (or another process recording its loss) must not wait for it.
+      .setLock('for_no_key_update')
+      .where('c.id = :id', { id: connectionId })
+      .getOne()
+  );
 }
 
 export function requestsOf(stats: ReadStats | undefined): RunRequests {
@@ -384,4 +441,23 @@ export function requestsOf(stats: ReadStats | undefined): RunRequests {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Counts of a baseline written straight into its tables: every record staged is a row created.
+ * It can delete nothing (nothing was stored), which a non-empty deletion list would contradict.
+ */
+function writtenBaseline(
+  resources: readonly GatewayResource[],
+  outcome: ReadOutcome,
+  deletions: Partial<Record<GatewayResource, Deletion[]>>,
+): Partial<Record<GatewayResource, ResourceCounts>> {
+  const counts: Partial<Record<GatewayResource, ResourceCounts>> = {};
+  for (const resource of resources) {
+    if ((deletions[resource]?.length ?? 0) > 0) {
+      throw new Error(`a baseline found ${resource} to delete, but nothing was stored`);
+    }
+    counts[resource] = { ...emptyCounts(), created: outcome.reads[resource]?.staged ?? 0 };
+  }
+  return counts;
 }

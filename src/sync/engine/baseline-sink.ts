@@ -1,0 +1,258 @@
+/**
+ * Owns writing a baseline (a connection's first sync, nothing stored yet) straight into the
+ * data tables, inside the transaction the run later commits with its run record. Every record a
+ * baseline reads is new, so there is nothing to compare in the apply phase: staging them first
+ * would store each record twice and insert it a third time at the end, after the read. Here each
+ * batch goes to its table by binary COPY while the next pages are fetched, and the apply phase
+ * only has the run's bookkeeping left. Until the commit nobody sees a row: a failed or killed
+ * run leaves nothing (PostgreSQL rolls back a transaction whose connection dies).
+ *
+ * An open transaction holds back vacuum for the whole database, and Personio's rate limits can
+ * stretch a large first read to hours. So the transaction has a time budget: once it is spent,
+ * what was written so far moves into the staging table (DELETE ... RETURNING into an INSERT,
+ * then COMMIT: the data tables end as they were) and the rest of the run stages like any other.
+ */
+import type { ClientBase } from 'pg';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import type { IsoDate } from '../../../connectors/unified';
+import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
+import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import { settledOnInsertValues } from './effective-date-events';
+import type { ChangeSink, StagedRecord } from './read-phase';
+import { RESOURCE_SPECS, type ColumnSpec, type ResourceSpec } from './resource-specs';
+import { StagingSink } from './staging';
+
+const FLUSH_AT = 500;
+/** A batch is also sent once its payload reaches this size (raw payloads vary a lot). */
+const FLUSH_BYTES = 8 * 1024 * 1024;
+const SETTLED_COLUMNS = ['started_notified_on', 'terminated_notified_on'] as const;
+
+/** The COPY's column list for a resource's table: the row's own columns, then the typed ones. */
+function copyColumns(spec: ResourceSpec): string[] {
+  return [
+    'id',
+    'connection_id',
+    'remote_id',
+    'hash',
+    'data',
+    'remote_data',
+    'created_at',
+    'updated_at',
+    ...spec.columns.map((c) => c.name),
+    ...(spec.resource === 'employees' ? SETTLED_COLUMNS : []),
+  ];
+}
+
+function writeTyped(batch: BinaryCopyWriter, column: ColumnSpec, value: string | null): void {
+  if (value === null) batch.null();
+  else if (column.type === 'uuid') batch.uuid(value);
+  else if (column.type === 'date') batch.date(value);
+  else batch.text(value);
+}
+
+/**
+ * True when the connection has never synced and stores no data: the only case where every
+ * record a run reads is new, so it can be written without a comparison.
+ */
+export async function writesBaselineDirectly(
+  manager: EntityManager,
+  connectionId: string,
+): Promise<boolean> {
+  const stored = Object.values(RESOURCE_SPECS).map(
+    (spec) => `EXISTS (SELECT 1 FROM ${spec.table} WHERE connection_id = $1)`,
+  );
+  const [row] = await manager.query<Array<{ empty: boolean }>>(
+    `SELECT c.last_synced_at IS NULL AND NOT (${stored.join(' OR ')}) AS empty
+     FROM connections c WHERE c.id = $1`,
+    [connectionId],
+  );
+  return row?.empty === true;
+}
+
+export interface BaselineSinkOptions {
+  manager: EntityManager;
+  runId: string;
+  connectionId: string;
+  /** The run's one instant: created_at/updated_at of every row it writes. */
+  now: Date;
+  /** The run's day: employees are stored with the effective dates reached up to it settled. */
+  today: IsoDate;
+  /** How long the transaction may stay open before the run falls back to staging. */
+  maxOpenMs: number;
+}
+
+export class BaselineSink implements ChangeSink {
+  private runner: QueryRunner | undefined;
+  private client: ClientBase | undefined;
+  private openedAt = 0;
+  private readonly batches = new Map<GatewayResource, BinaryCopyWriter>();
+  /** Tables a COPY went to: the fallback moves their rows. */
+  private readonly written = new Set<GatewayResource>();
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: Error | undefined = undefined;
+  /** Set once the time budget is spent: everything from then on is staged. */
+  private staging: StagingSink | undefined;
+
+  constructor(private readonly options: BaselineSinkOptions) {}
+
+  /** The instant every row written here carries. */
+  get now(): Date {
+    return this.options.now;
+  }
+
+  /** True while the records are in the data tables (uncommitted); false once staged instead. */
+  get direct(): boolean {
+    return this.staging === undefined;
+  }
+
+  /** The open transaction the run's apply joins; only while `direct`. */
+  get manager(): EntityManager {
+    if (!this.runner || !this.direct) throw new Error('the baseline has no open transaction');
+    return this.runner.manager;
+  }
+
+  async stage(record: StagedRecord): Promise<void> {
+    if (this.staging) return this.staging.stage(record);
+    if (Date.now() - this.openedAt > this.options.maxOpenMs && this.runner) {
+      await this.fallBackToStaging();
+      return this.staging!.stage(record);
+    }
+    const spec = RESOURCE_SPECS[record.resource];
+    let batch = this.batches.get(record.resource);
+    if (!batch) this.batches.set(record.resource, (batch = new BinaryCopyWriter()));
+    const { connectionId, now, today } = this.options;
+    const columns = copyColumns(spec);
+    batch
+      .row(columns.length)
+      .uuid(gatewayId(connectionId, record.resource, record.remoteId))
+      .uuid(connectionId)
+      .text(record.remoteId)
+      .text(record.hash)
+      .jsonb(JSON.stringify(record.data));
+    if (record.remoteData === null || record.remoteData === undefined) batch.null();
+    else batch.json(JSON.stringify(record.remoteData));
+    batch.timestamptz(now).timestamptz(now);
+    const values: Record<string, string | null> = {};
+    for (const column of spec.columns) {
+      values[column.name] = column.value(record.data);
+      writeTyped(batch, column, values[column.name]!);
+    }
+    if (spec.resource === 'employees') {
+      const settled = settledOnInsertValues(
+        values.hire_date ?? null,
+        values.termination_date ?? null,
+        today,
+      );
+      for (const name of SETTLED_COLUMNS) {
+        const day = settled[name];
+        if (day === null) batch.null();
+        else batch.date(day);
+      }
+    }
+    if (batch.rowCount >= FLUSH_AT || batch.byteLength >= FLUSH_BYTES) {
+      await this.send(record.resource);
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.staging) return this.staging.flush();
+    for (const resource of [...this.batches.keys()]) await this.send(resource);
+    await this.inFlight;
+    this.throwIfFailed();
+  }
+
+  /** Waits for the COPY in flight, whatever its outcome (a run that stopped early). */
+  async settle(): Promise<void> {
+    await this.inFlight;
+    await this.staging?.settle();
+  }
+
+  /** Commits the transaction the apply joined; the connection goes back to the pool. */
+  async commit(): Promise<void> {
+    if (!this.runner || !this.direct) throw new Error('the baseline has no open transaction');
+    await this.runner.commitTransaction();
+    await this.release();
+  }
+
+  /**
+   * Rolls back whatever is still open and gives the connection back. Every ending that is not
+   * `commit` calls this before anything else locks the connection row: the rows written so far
+   * hold a key-share lock on it, and a lock taken for the failure record would wait forever.
+   */
+  async abort(): Promise<void> {
+    await this.settle();
+    if (!this.runner) return;
+    try {
+      if (this.runner.isTransactionActive) await this.runner.rollbackTransaction();
+    } finally {
+      await this.release();
+    }
+  }
+
+  private async open(): Promise<ClientBase> {
+    if (this.client) return this.client;
+    const runner = this.options.manager.connection.createQueryRunner();
+    this.client = (await runner.connect()) as ClientBase;
+    this.runner = runner;
+    await runner.startTransaction();
+    this.openedAt = Date.now();
+    return this.client;
+  }
+
+  private async send(resource: GatewayResource): Promise<void> {
+    await this.inFlight;
+    this.throwIfFailed();
+    const batch = this.batches.get(resource);
+    if (!batch || batch.rowCount === 0) return;
+    this.batches.delete(resource);
+    const payload = batch.finish();
+    const spec = RESOURCE_SPECS[resource];
+    const client = await this.open();
+    this.written.add(resource);
+    // Caught here and rethrown by the next call: an unawaited rejection would crash the process.
+    this.inFlight = copyBinary(client, `${spec.table} (${copyColumns(spec).join(', ')})`, payload)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      });
+  }
+
+  /**
+   * Moves what the transaction wrote into the staging table and commits: the data tables end
+   * as they were, and the apply phase finds these records staged like the rest.
+   */
+  private async fallBackToStaging(): Promise<void> {
+    for (const resource of [...this.batches.keys()]) await this.send(resource);
+    await this.inFlight;
+    this.throwIfFailed();
+    const { manager, runId, connectionId, now } = this.options;
+    const runner = this.runner!;
+    for (const resource of this.written) {
+      const spec = RESOURCE_SPECS[resource];
+      const typed = spec.columns.map((c) => `'${c.name}', ${c.name}`).join(', ');
+      await runner.query(
+        `WITH moved AS (
+           DELETE FROM ${spec.table} WHERE connection_id = $1 AND created_at = $2
+           RETURNING id, remote_id, hash, data, remote_data, ${spec.columns.map((c) => c.name).join(', ')})
+         INSERT INTO sync_staging (run_id, resource, remote_id, id, hash, data, remote_data, columns)
+         SELECT $3, $4, remote_id, id, hash, data, remote_data, jsonb_build_object(${typed})
+         FROM moved`,
+        [connectionId, now, runId, resource],
+      );
+    }
+    await runner.commitTransaction();
+    await this.release();
+    this.staging = new StagingSink(manager, runId, connectionId);
+  }
+
+  private async release(): Promise<void> {
+    const runner = this.runner;
+    this.runner = undefined;
+    this.client = undefined;
+    await runner?.release();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
