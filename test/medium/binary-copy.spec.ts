@@ -122,6 +122,8 @@ describe('binary COPY (medium, real PostgreSQL)', () => {
       ['2000-01-01', '2000-01-01T00:00:00.000Z'],
       ['1999-12-31', '1999-12-31T23:59:59.999Z'],
       ['2024-02-29', '2026-12-06T20:31:07.123Z'],
+      ['2000-02-29', '2000-03-01T00:00:00.000Z'],
+      ['2026-04-30', '2026-04-30T10:00:00.000Z'],
       ['1970-01-01', '1969-07-20T20:17:40.000Z'],
       ['2199-12-31', '2199-12-31T12:00:00.500Z'],
     ];
@@ -143,7 +145,21 @@ describe('binary COPY (medium, real PostgreSQL)', () => {
   });
 
   it('refuses dates that do not exist and invalid instants before anything is sent', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-1-01', '06.12.2026', '']) {
+    for (const bad of [
+      '2026-02-29',
+      '1900-02-29',
+      '2026-02-30',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '2026-1-01',
+      '2026-01-011',
+      '2026/01/01',
+      '06.12.2026',
+      '2026-0a-01',
+      '',
+    ]) {
       expect(() => new BinaryCopyWriter().row(1).date(bad)).toThrow(TypeError);
     }
     expect(() => new BinaryCopyWriter().row(1).timestamptz(new Date('nope'))).toThrow(TypeError);
@@ -151,8 +167,15 @@ describe('binary COPY (medium, real PostgreSQL)', () => {
 
   it('refuses a value that is not a UUID before anything is sent', () => {
     expect(() => new BinaryCopyWriter().row(1).uuid('not-a-uuid')).toThrow(TypeError);
-    expect(() => new BinaryCopyWriter().row(1).uuid('0f8fad5b-d9cb-469f-a165-70867728950')).toThrow(
-      TypeError,
-    );
+    for (const bad of [
+      '0f8fad5b-d9cb-469f-a165-70867728950',
+      '0f8fad5b-d9cb-469f-a165-70867728950e0',
+      '0f8fad5b-d9cb-469f-a165-70867728950g',
+      '0f8fad5bxd9cb-469f-a165-70867728950e',
+      'zf8fad5b-d9cb-469f-a165-70867728950e',
+      '0f8fad5b-d9cb-469f-a1 5-70867728950e',
+    ]) {
+      expect(() => new BinaryCopyWriter().row(1).uuid(bad)).toThrow(TypeError);
+    }
   });
 });
