@@ -2259,7 +2259,10 @@ export interface components {
     AbsenceId: string;
     /**
      * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-     *     deleted or back. Add `include_deleted=true` to see the deletions too.
+     *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+     *     first sync writes its records while it reads them, with the instant it began, and they
+     *     appear when it finishes: an instant before that first sync finished returns every
+     *     record, so a list taken while it ran misses nothing on the next call.
      * @example 2026-03-01T00:00:00Z
      */
     UpdatedSince: string;
@@ -3031,7 +3034,10 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+         *     first sync writes its records while it reads them, with the instant it began, and they
+         *     appear when it finishes: an instant before that first sync finished returns every
+         *     record, so a list taken while it ran misses nothing on the next call.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3199,7 +3205,10 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+         *     first sync writes its records while it reads them, with the instant it began, and they
+         *     appear when it finishes: an instant before that first sync finished returns every
+         *     record, so a list taken while it ran misses nothing on the next call.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3332,7 +3341,10 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+         *     first sync writes its records while it reads them, with the instant it began, and they
+         *     appear when it finishes: an instant before that first sync finished returns every
+         *     record, so a list taken while it ran misses nothing on the next call.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3371,7 +3383,10 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+         *     first sync writes its records while it reads them, with the instant it began, and they
+         *     appear when it finishes: an instant before that first sync finished returns every
+         *     record, so a list taken while it ran misses nothing on the next call.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3410,7 +3425,10 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+         *     first sync writes its records while it reads them, with the instant it began, and they
+         *     appear when it finishes: an instant before that first sync finished returns every
+         *     record, so a list taken while it ran misses nothing on the next call.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3496,7 +3514,10 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
+         *     first sync writes its records while it reads them, with the instant it began, and they
+         *     appear when it finishes: an instant before that first sync finished returns every
+         *     record, so a list taken while it ran misses nothing on the next call.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
