@@ -199,3 +199,36 @@ describe.each([
     ]);
   });
 });
+
+describe('sync engine (e2e): a first sync of a company without employees', () => {
+  it('succeeds with no employee stored, then the first hire is an employee.created', async () => {
+    const sandbox = await startTestSandbox({ employees: 0, absencesPerEmployee: 0 });
+    const gateway = await startTestGateway({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      PERSONIO_BASE_URL: sandbox.url,
+      SYNC_TICK_MS: '100',
+    });
+    try {
+      const app = await createApplication(gateway, { name: 'Empty company' });
+      const token = await accessToken(gateway, app);
+      const connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!);
+      const first = await waitForLatestRun(gateway, token, connectionId);
+      expect(first).toMatchObject({ trigger: 'connect', status: 'succeeded', error: null });
+      expect(first.counts.employees).toMatchObject({ created: 0, updated: 0, deleted: 0 });
+
+      const hired = sandbox.control.hire({ first_name: 'Ada', last_name: 'Lovelace' });
+      const before = await lastSequence(gateway, connectionId);
+      const second = await runSync(gateway, token, connectionId);
+      expect(second).toMatchObject({ status: 'succeeded' });
+      expect(second.counts.employees).toMatchObject({ created: 1 });
+      const events = await eventsAfter(gateway, connectionId, before);
+      expect(events.map((e) => e.type)).toContain('employee.created');
+      expect(events.find((e) => e.type === 'employee.created')?.data.object.remote_id).toBe(
+        String(hired.id),
+      );
+    } finally {
+      await gateway.close();
+      await sandbox.close();
+    }
+  });
+});

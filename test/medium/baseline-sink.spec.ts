@@ -249,6 +249,32 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     expect(settled.some((r) => r.terminated_notified_on !== null)).toBe(true);
   });
 
+  it('commits a baseline that read nothing (an empty company, everyone out of scope)', async () => {
+    const connectionId = await newConnection();
+    const sink = new BaselineSink({
+      manager: dataSource.manager,
+      runId: randomUUID(),
+      connectionId,
+      now: NOW,
+      today: TODAY,
+      maxOpenMs: 60_000,
+    });
+    await sink.flush();
+    const manager = await sink.transaction();
+    await manager.query(`UPDATE connections SET last_synced_at = $2 WHERE id = $1`, [
+      connectionId,
+      NOW,
+    ]);
+    expect(await countOf(connectionId)).toBe(0);
+    await sink.commit();
+    const [row] = await dataSource.query<Array<{ synced: Date | null }>>(
+      `SELECT last_synced_at AS synced FROM connections WHERE id = $1`,
+      [connectionId],
+    );
+    expect(row!.synced?.toISOString()).toBe(NOW.toISOString());
+    expect(await canLock(connectionId, 'UPDATE')).toBe(true);
+  });
+
   it('leaves nothing and no lock behind when the run stops', async () => {
     const connectionId = await newConnection();
     const sink = new BaselineSink({
@@ -287,7 +313,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     await stageAll(sink, records);
 
     expect(sink.direct).toBe(false);
-    expect(() => sink.manager).toThrow(/no open transaction/);
+    await expect(sink.transaction()).rejects.toThrow(/no open transaction/);
     expect(await countOf(connectionId)).toBe(0);
     expect(await canLock(connectionId, 'UPDATE')).toBe(true);
     const [staged] = await dataSource.query<Array<{ n: number }>>(

@@ -28,7 +28,7 @@ const FLUSH_BYTES = 8 * 1024 * 1024;
 const SETTLED_COLUMNS = ['started_notified_on', 'terminated_notified_on'] as const;
 
 /** The COPY's column list for a resource's table: the row's own columns, then the typed ones. */
-function copyColumns(spec: ResourceSpec): string[] {
+function columnsOf(spec: ResourceSpec): string[] {
   return [
     'id',
     'connection_id',
@@ -42,6 +42,10 @@ function copyColumns(spec: ResourceSpec): string[] {
     ...(spec.resource === 'employees' ? SETTLED_COLUMNS : []),
   ];
 }
+
+const COPY_COLUMNS = Object.fromEntries(
+  Object.values(RESOURCE_SPECS).map((spec) => [spec.resource, columnsOf(spec)]),
+) as Record<GatewayResource, string[]>;
 
 function writeTyped(batch: BinaryCopyWriter, column: ColumnSpec, value: string | null): void {
   if (value === null) batch.null();
@@ -105,10 +109,14 @@ export class BaselineSink implements ChangeSink {
     return this.staging === undefined;
   }
 
-  /** The open transaction the run's apply joins; only while `direct`. */
-  get manager(): EntityManager {
-    if (!this.runner || !this.direct) throw new Error('the baseline has no open transaction');
-    return this.runner.manager;
+  /**
+   * The transaction the run's apply joins, only while `direct`; opened here when nothing was
+   * written (an empty company, everyone out of scope): the run record still commits in it.
+   */
+  async transaction(): Promise<EntityManager> {
+    if (!this.direct) throw new Error('the baseline has no open transaction: it was staged');
+    await this.open();
+    return this.runner!.manager;
   }
 
   async stage(record: StagedRecord): Promise<void> {
@@ -121,9 +129,8 @@ export class BaselineSink implements ChangeSink {
     let batch = this.batches.get(record.resource);
     if (!batch) this.batches.set(record.resource, (batch = new BinaryCopyWriter()));
     const { connectionId, now, today } = this.options;
-    const columns = copyColumns(spec);
     batch
-      .row(columns.length)
+      .row(COPY_COLUMNS[record.resource].length)
       .uuid(gatewayId(connectionId, record.resource, record.remoteId))
       .uuid(connectionId)
       .text(record.remoteId)
@@ -210,7 +217,11 @@ export class BaselineSink implements ChangeSink {
     const client = await this.open();
     this.written.add(resource);
     // Caught here and rethrown by the next call: an unawaited rejection would crash the process.
-    this.inFlight = copyBinary(client, `${spec.table} (${copyColumns(spec).join(', ')})`, payload)
+    this.inFlight = copyBinary(
+      client,
+      `${spec.table} (${COPY_COLUMNS[resource].join(', ')})`,
+      payload,
+    )
       .then(() => undefined)
       .catch((error: unknown) => {
         this.failure = error instanceof Error ? error : new Error(String(error));

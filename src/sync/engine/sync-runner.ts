@@ -251,7 +251,7 @@ export class SyncRunner {
         }
       };
       if (baselineSink?.direct) {
-        await apply(baselineSink.manager, baselineSink.now);
+        await apply(await baselineSink.transaction(), baselineSink.now);
         await baselineSink.commit();
       } else {
         await analyzeStaging(this.dataSource.manager, run.id);
