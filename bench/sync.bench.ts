@@ -525,8 +525,11 @@ async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchRes
       picked.map((r) => r.remote_id),
       { last_name: 'Benchmark' },
     );
+    // Between the last no-change run's read after it and one more read: paired like the others.
     const changed = await resync();
     const changedRun = succeeded(changed, '1% change sync');
+    await readOnce();
+    const changedRatio = pairedRatio(changed.wallMs, reads.length - 2);
     const eventsAfterChange = await eventState(db, connectionId);
     log(`1% change: ${describeRun(changed)}; counts ${JSON.stringify(totals(changedRun.counts))}`);
     if (warnings.length > 0) log(`gateway warnings:\n    ${warnings.join('\n    ')}`);
@@ -654,6 +657,11 @@ async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchRes
       {
         setup: `1% change re-sync: ${fmt(CHANGED)} employees get a new last name in the sandbox, ${company}`,
         metrics: [
+          {
+            name: 'ratio to the two reads around it',
+            value: round(changedRatio, 2),
+            unit: 'x',
+          },
           ...runMetrics(changed),
           { name: 'employees updated', value: changedRun.counts.employees?.updated ?? 0, unit: '' },
           {
