@@ -348,4 +348,117 @@ describe('sync across gateway processes (e2e: real processes, one PostgreSQL)', 
       await db.end();
     }
   }, 120_000);
+
+  it('a process killed in the middle of a first sync leaves no row; the next process runs it again', async () => {
+    const database = await createMigratedDatabase();
+    databases.push(database);
+    // More than one COPY batch (500) of employees written before the read stalls.
+    const sandbox = await startTestSandbox({ employees: 600, absencesPerEmployee: 1 });
+    sandboxes.push(sandbox);
+    const stall = sandbox.control.addFault({
+      kind: 'latency',
+      path: '/v1/company/time-offs',
+      delayMs: 5_000,
+      times: 1,
+    });
+    const env = { SYNC_STALE_AFTER_MS: '3000' };
+    const [first] = await startProcesses(1, database, sandbox, env);
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    const stored = async (connectionId: string): Promise<number> => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT ((SELECT count(*) FROM employees WHERE connection_id = $1)
+               + (SELECT count(*) FROM reporting_lines WHERE connection_id = $1)
+               + (SELECT count(*) FROM teams WHERE connection_id = $1))::int AS n`,
+        [connectionId],
+      );
+      return rows[0]!.n;
+    };
+    /** Backends of this database holding an insert lock on employees: an open baseline. */
+    const writers = async (): Promise<number> => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+         WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
+           AND l.pid <> pg_backend_pid()`,
+      );
+      return rows[0]!.n;
+    };
+    try {
+      const api = asGateway(first!.url, database);
+      const app = await createApplication(api, { name: 'Crash in baseline' });
+      const token = await accessToken(api, app);
+      const connectionId = await connectThroughLink(api, token, sandbox.credentials[0]!, {
+        settings: { personio_api_version: 'v1' },
+      });
+      const { rows: runs } = await db.query<{ id: string }>(
+        `SELECT id FROM sync_runs WHERE connection_id = $1 AND trigger = 'connect'`,
+        [connectionId],
+      );
+      const runId = runs[0]!.id;
+      await waitFor(
+        'the first sync to stall in the absence read',
+        () => Promise.resolve(stall.fired === 1 ? true : undefined),
+        30_000,
+        50,
+      );
+      // The employees are in the table, uncommitted: written, locked, invisible.
+      expect(await writers()).toBeGreaterThanOrEqual(1);
+      expect(await stored(connectionId)).toBe(0);
+
+      first!.process.child.kill('SIGKILL');
+      await first!.process.exited;
+      expect(first!.process.child.signalCode).toBe('SIGKILL');
+      // PostgreSQL sees the connection die and rolls the transaction back.
+      await waitFor(
+        'the dead transaction to end',
+        async () => ((await writers()) === 0 ? true : undefined),
+        15_000,
+      );
+      expect(await stored(connectionId)).toBe(0);
+
+      const [second] = await startProcesses(1, database, sandbox, env, first!.url);
+      const rerun = await waitFor(
+        'a succeeded first sync after the lost one',
+        async () => {
+          const { rows } = await db.query<{
+            counts: Record<string, { created: number }>;
+            worker_id: string;
+          }>(
+            `SELECT counts, worker_id FROM sync_runs
+             WHERE connection_id = $1 AND status = 'succeeded'
+               AND queued_at > (SELECT queued_at FROM sync_runs WHERE id = $2)`,
+            [connectionId, runId],
+          );
+          return rows[0];
+        },
+        60_000,
+      );
+      expect(rerun.worker_id.split(':')[1]).toBe(String(second!.process.child.pid));
+      const { rows: lost } = await db.query<{ status: string; code: string }>(
+        `SELECT status, error->>'code' AS code FROM sync_runs WHERE id = $1`,
+        [runId],
+      );
+      expect(lost[0]).toEqual({ status: 'failed', code: 'worker_lost' });
+
+      // Still the first sync: everyone created once, announced as a baseline.
+      const people = sandbox.state.store.employees().map((e) => String(e.id));
+      expect(rerun.counts.employees?.created).toBe(people.length);
+      const { rows: live } = await db.query<{ remote_id: string }>(
+        `SELECT remote_id FROM employees WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
+        [connectionId],
+      );
+      expect(live.map((r) => r.remote_id).sort()).toEqual(people.sort());
+      const { rows: events } = await db.query<{ type: string; baseline: boolean | null }>(
+        `SELECT type, (data->'object'->>'baseline')::boolean AS baseline FROM events
+         WHERE connection_id = $1 AND type LIKE 'employee.%' OR
+               (connection_id = $1 AND type = 'connection.sync_completed')`,
+        [connectionId],
+      );
+      expect(events).toEqual([{ type: 'connection.sync_completed', baseline: true }]);
+      await stop(second!.process);
+    } finally {
+      await db.end();
+    }
+  }, 120_000);
 });
