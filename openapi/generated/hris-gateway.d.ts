@@ -2259,10 +2259,11 @@ export interface components {
     AbsenceId: string;
     /**
      * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-     *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-     *     first sync writes its records while it reads them, with the instant it began, and they
-     *     appear when it finishes: an instant before that first sync finished returns every
-     *     record, so a list taken while it ran misses nothing on the next call.
+     *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+     *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+     *     began writing them and appear when it commits (a connection's first sync writes while
+     *     it reads). Take the full list once the first sync has finished
+     *     (`connection.sync_completed` with `baseline: true`), then poll from there.
      * @example 2026-03-01T00:00:00Z
      */
     UpdatedSince: string;
@@ -3034,10 +3035,11 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-         *     first sync writes its records while it reads them, with the instant it began, and they
-         *     appear when it finishes: an instant before that first sync finished returns every
-         *     record, so a list taken while it ran misses nothing on the next call.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+         *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+         *     began writing them and appear when it commits (a connection's first sync writes while
+         *     it reads). Take the full list once the first sync has finished
+         *     (`connection.sync_completed` with `baseline: true`), then poll from there.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3205,10 +3207,11 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-         *     first sync writes its records while it reads them, with the instant it began, and they
-         *     appear when it finishes: an instant before that first sync finished returns every
-         *     record, so a list taken while it ran misses nothing on the next call.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+         *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+         *     began writing them and appear when it commits (a connection's first sync writes while
+         *     it reads). Take the full list once the first sync has finished
+         *     (`connection.sync_completed` with `baseline: true`), then poll from there.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3341,10 +3344,11 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-         *     first sync writes its records while it reads them, with the instant it began, and they
-         *     appear when it finishes: an instant before that first sync finished returns every
-         *     record, so a list taken while it ran misses nothing on the next call.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+         *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+         *     began writing them and appear when it commits (a connection's first sync writes while
+         *     it reads). Take the full list once the first sync has finished
+         *     (`connection.sync_completed` with `baseline: true`), then poll from there.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3383,10 +3387,11 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-         *     first sync writes its records while it reads them, with the instant it began, and they
-         *     appear when it finishes: an instant before that first sync finished returns every
-         *     record, so a list taken while it ran misses nothing on the next call.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+         *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+         *     began writing them and appear when it commits (a connection's first sync writes while
+         *     it reads). Take the full list once the first sync has finished
+         *     (`connection.sync_completed` with `baseline: true`), then poll from there.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3425,10 +3430,11 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-         *     first sync writes its records while it reads them, with the instant it began, and they
-         *     appear when it finishes: an instant before that first sync finished returns every
-         *     record, so a list taken while it ran misses nothing on the next call.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+         *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+         *     began writing them and appear when it commits (a connection's first sync writes while
+         *     it reads). Take the full list once the first sync has finished
+         *     (`connection.sync_completed` with `baseline: true`), then poll from there.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];
@@ -3514,10 +3520,11 @@ export interface operations {
         cursor?: components['parameters']['Cursor'];
         /**
          * @description Only records the gateway changed after this instant (`updated_at`): created, updated,
-         *     deleted or back. Add `include_deleted=true` to see the deletions too. A connection's
-         *     first sync writes its records while it reads them, with the instant it began, and they
-         *     appear when it finishes: an instant before that first sync finished returns every
-         *     record, so a list taken while it ran misses nothing on the next call.
+         *     deleted or back. Add `include_deleted=true` to see the deletions too. Pass the newest
+         *     `updated_at` you have seen, not your own clock: a run's records carry the instant it
+         *     began writing them and appear when it commits (a connection's first sync writes while
+         *     it reads). Take the full list once the first sync has finished
+         *     (`connection.sync_completed` with `baseline: true`), then poll from there.
          * @example 2026-03-01T00:00:00Z
          */
         updated_since?: components['parameters']['UpdatedSince'];

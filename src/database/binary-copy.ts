@@ -148,12 +148,16 @@ function daysSincePostgresEpoch(value: string): number {
     value.length === 10 &&
     value.charCodeAt(4) === 45 && // '-'
     value.charCodeAt(7) === 45 &&
+    year >= 1 && // PostgreSQL refuses year 0 (there is none between 1 BC and AD 1)
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
     day <= daysInMonth(year, month);
   if (!valid) throw new TypeError('not a calendar date (YYYY-MM-DD)');
-  return (Date.UTC(year, month - 1, day) - POSTGRES_EPOCH_MS) / DAY_MS;
+  // Not Date.UTC(year, ...): it reads the years 0-99 as 1900-1999.
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  return (at.getTime() - POSTGRES_EPOCH_MS) / DAY_MS;
 }
 
 /** The decimal number in `count` characters from `start`; NaN unless they are all digits. */

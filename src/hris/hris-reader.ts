@@ -18,25 +18,8 @@ import { servedObject } from './served-object';
 export interface Filter {
   /** A column of the resource's table (never user input). */
   column: string;
-  /** `changed_since`: `updated_since`, on `updated_at` (see `changedSince`). */
-  op: '=' | '>' | '>=' | '<=' | 'changed_since';
+  op: '=' | '>' | '>=' | '<=';
   value: unknown;
-}
-
-/**
- * Records changed after `$param`, by `updated_at`, with one exception: a connection's first
- * sync stamps its rows with the instant it began (it writes them while it reads), yet they
- * appear only when it commits. A client that listed the connection while that sync ran, and
- * asks for changes since then, would never see those rows. So an instant before the first
- * successful run finished matches every row: listing more than changed is harmless to an
- * incremental client (it upserts), missing rows is not. (`finished_at` is taken in that run's
- * transaction right before its commit: the milliseconds between are not covered.)
- */
-function changedSince(column: string, param: string): string {
-  return `(${column} > ${param} OR ${param} < (
-    SELECT r.finished_at FROM sync_runs r
-    WHERE r.connection_id = $1 AND r.status = 'succeeded'
-    ORDER BY r.queued_at LIMIT 1))`;
 }
 
 export interface ReadOptions {
@@ -81,12 +64,7 @@ export class HrisReader {
     if (!options.includeDeleted) where.push('remote_deleted_at IS NULL');
     for (const filter of filters) {
       params.push(filter.value);
-      const param = `$${params.length}`;
-      where.push(
-        filter.op === 'changed_since'
-          ? changedSince(filter.column, param)
-          : `${filter.column} ${filter.op} ${param}`,
-      );
+      where.push(`${filter.column} ${filter.op} $${params.length}`);
     }
     if (page.cursor) {
       params.push(decodeCursor(page.cursor, (k) => k.id));

@@ -12,7 +12,7 @@ import type { Filter, ReadOptions } from './hris-reader';
 
 export function commonFilters(query: RecordListQuery): Filter[] {
   return query.updated_since
-    ? [{ column: 'updated_at', op: 'changed_since', value: new Date(query.updated_since) }]
+    ? [{ column: 'updated_at', op: '>', value: new Date(query.updated_since) }]
     : [];
 }
 

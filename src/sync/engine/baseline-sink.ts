@@ -4,13 +4,16 @@
  * baseline reads is new, so there is nothing to compare in the apply phase: staging them first
  * would store each record twice and insert it a third time at the end, after the read. Here each
  * batch goes to its table by binary COPY while the next pages are fetched, and the apply phase
- * only has the run's bookkeeping left. Until the commit nobody sees a row: a failed or killed
- * run leaves nothing (PostgreSQL rolls back a transaction whose connection dies).
+ * only has the run's bookkeeping left. Until the commit nobody sees a row: a failed run rolls
+ * back, and PostgreSQL rolls back the transaction of a killed one once it sees the connection
+ * close (or, if the host vanished without closing it, once it has sat idle well past the budget).
  *
  * An open transaction holds back vacuum for the whole database, and Personio's rate limits can
- * stretch a large first read to hours. So the transaction has a time budget: once it is spent,
- * what was written so far moves into the staging table (DELETE ... RETURNING into an INSERT,
- * then COMMIT: the data tables end as they were) and the rest of the run stages like any other.
+ * stretch a large first read to hours. So the transaction has a time budget, checked at every
+ * record and page: once it is spent, what was written so far moves into the staging table
+ * (DELETE ... RETURNING into an INSERT, then COMMIT: the data tables end as they were) and the
+ * rest of the run stages like any other. Each first sync holds one pool connection throughout;
+ * the runner keeps two of the pool for everything else.
  */
 import type { ClientBase } from 'pg';
 import type { EntityManager, QueryRunner } from 'typeorm';
@@ -26,6 +29,12 @@ const FLUSH_AT = 500;
 /** A batch is also sent once its payload reaches this size (raw payloads vary a lot). */
 const FLUSH_BYTES = 8 * 1024 * 1024;
 const SETTLED_COLUMNS = ['started_notified_on', 'terminated_notified_on'] as const;
+/**
+ * How long past its budget PostgreSQL lets the transaction sit idle before ending it itself: the
+ * last resort when this process hangs or its host vanishes without closing the connection. A
+ * live run leaves the transaction at the first record or page after its budget.
+ */
+const IDLE_BEYOND_BUDGET_MS = 10 * 60_000;
 
 /** The COPY's column list for a resource's table: the row's own columns, then the typed ones. */
 function columnsOf(spec: ResourceSpec): string[] {
@@ -120,11 +129,8 @@ export class BaselineSink implements ChangeSink {
   }
 
   async stage(record: StagedRecord): Promise<void> {
+    await this.keepWithinBudget();
     if (this.staging) return this.staging.stage(record);
-    if (Date.now() - this.openedAt > this.options.maxOpenMs && this.runner) {
-      await this.fallBackToStaging();
-      return this.staging!.stage(record);
-    }
     const spec = RESOURCE_SPECS[record.resource];
     let batch = this.batches.get(record.resource);
     if (!batch) this.batches.set(record.resource, (batch = new BinaryCopyWriter()));
@@ -159,6 +165,12 @@ export class BaselineSink implements ChangeSink {
     if (batch.rowCount >= FLUSH_AT || batch.byteLength >= FLUSH_BYTES) {
       await this.send(record.resource);
     }
+  }
+
+  /** Moves to staging once the open transaction has used its time budget; otherwise nothing. */
+  async keepWithinBudget(): Promise<void> {
+    if (this.staging || !this.runner) return;
+    if (Date.now() - this.openedAt > this.options.maxOpenMs) await this.fallBackToStaging();
   }
 
   async flush(): Promise<void> {
@@ -202,6 +214,8 @@ export class BaselineSink implements ChangeSink {
     this.client = (await runner.connect()) as ClientBase;
     this.runner = runner;
     await runner.startTransaction();
+    const idleMs = Math.round(this.options.maxOpenMs + IDLE_BEYOND_BUDGET_MS);
+    await runner.query(`SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
     this.openedAt = Date.now();
     return this.client;
   }

@@ -45,6 +45,11 @@ import { compileReadPlan } from './sync-plan';
 /** Failed runs in a row that pause a connection. */
 export const FAILURES_BEFORE_PAUSE = 3;
 const PROGRESS_EVERY_MS = 1_000;
+/**
+ * Pool connections a process keeps free of first syncs: each holds one for its whole read, and
+ * its progress writes, index loads and the scheduler's heartbeats need others meanwhile.
+ */
+const POOL_KEPT_FOR_OTHERS = 2;
 
 /** A run stopped on purpose (connection gone, shutdown, reaped): fails it without a stack. */
 export class RunAborted extends Error {
@@ -64,6 +69,8 @@ export interface RunControl {
 @Injectable()
 export class SyncRunner {
   private readonly logger = new Logger('Sync');
+  /** First syncs of this process writing straight into the tables, each holding a connection. */
+  private directBaselines = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -80,6 +87,7 @@ export class SyncRunner {
     let sink: (ChangeSink & { settle(): Promise<void> }) | undefined;
     /** Set when this run writes a baseline straight into the data tables (baseline-sink.ts). */
     let baselineSink: BaselineSink | undefined;
+    let holdsPoolConnection = false;
     /** Stops index loads a failed read left running. */
     const finished = new AbortController();
     try {
@@ -110,10 +118,12 @@ export class SyncRunner {
 
       let lastWrite = 0;
       const maxOpenMs = this.config.sync.baselineTransactionMaxMs;
-      if (
-        maxOpenMs > 0 &&
-        (await writesBaselineDirectly(this.dataSource.manager, run.connectionId))
-      ) {
+      const direct =
+        maxOpenMs > 0 && (await writesBaselineDirectly(this.dataSource.manager, run.connectionId));
+      // Checked and counted with no await between: concurrent runs cannot both take the last one.
+      if (direct && this.directBaselines < this.config.database.poolSize - POOL_KEPT_FOR_OTHERS) {
+        this.directBaselines += 1;
+        holdsPoolConnection = true;
         sink = baselineSink = new BaselineSink({
           manager: this.dataSource.manager,
           runId: run.id,
@@ -133,6 +143,8 @@ export class SyncRunner {
           progress.resource = resource;
           progress.pages += 1;
           progress.records += records;
+          // Also between records: a page of people out of scope stages nothing.
+          await baselineSink?.keepWithinBudget();
           if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
             lastWrite = Date.now();
             await this.writeProgress(run.id, progress);
@@ -271,6 +283,7 @@ export class SyncRunner {
       // A run held for confirmation ends without either (a baseline never is: nothing stored,
       // nothing to delete), but its transaction must not outlive the run whatever happens.
       await baselineSink?.abort().catch(() => undefined);
+      if (holdsPoolConnection) this.directBaselines -= 1;
       finished.abort();
       await clearStaging(this.dataSource.manager, run.id).catch((error: unknown) =>
         this.logger.warn({ run: run.id, err: describe(error) }, 'could not clear staging'),

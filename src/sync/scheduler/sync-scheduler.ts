@@ -2,8 +2,9 @@
  * Owns the background half of syncing in one process. Every tick it
  * 1. fails runs whose worker stopped sending heartbeats (a crashed or killed process),
  * 2. queues a run for each connection whose schedule is due, claiming the connection rows with
- *    `FOR UPDATE SKIP LOCKED` and moving `next_sync_at` in the same transaction, so however many
- *    replicas tick, each due sync is queued once,
+ *    `FOR NO KEY UPDATE SKIP LOCKED` and moving `next_sync_at` in the same transaction, so however
+ *    many replicas tick, each due sync is queued once (not FOR UPDATE: that would skip a
+ *    connection whose first sync holds a key-share lock on it while it writes),
  * 3. claims queued runs (`FOR UPDATE SKIP LOCKED` again) up to its free concurrency and runs them.
  * Plain PostgreSQL rows instead of a job-queue library: the run table is already the queue and
  * the history, and one more schema (pg-boss) would duplicate both.
@@ -149,7 +150,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
          FROM connections c JOIN applications a ON a.id = c.application_id
          WHERE c.status = 'connected' AND c.next_sync_at <= $2
          ORDER BY c.next_sync_at LIMIT $1
-         FOR UPDATE OF c SKIP LOCKED`,
+         FOR NO KEY UPDATE OF c SKIP LOCKED`,
         [DUE_BATCH, now],
       );
       if (due.length === 0) return;
