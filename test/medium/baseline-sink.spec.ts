@@ -105,6 +105,18 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     return id;
   };
 
+  const sinkFor = (
+    connectionId: string,
+    options: { runId: string; maxOpenMs: number },
+  ): BaselineSink =>
+    new BaselineSink({
+      manager: dataSource.manager,
+      connectionId,
+      now: NOW,
+      today: TODAY,
+      ...options,
+    });
+
   const stageAll = async (sink: ChangeSink, records: StagedRecord[]): Promise<void> => {
     for (const record of records) await sink.stage(record, undefined);
     await sink.flush();
@@ -217,14 +229,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
   it('stores exactly what the staged path stores, visible only once committed', async () => {
     const connectionId = await newConnection();
     const records = recordsFor(connectionId);
-    const sink = new BaselineSink({
-      manager: dataSource.manager,
-      runId: randomUUID(),
-      connectionId,
-      now: NOW,
-      today: TODAY,
-      maxOpenMs: 60_000,
-    });
+    const sink = sinkFor(connectionId, { runId: randomUUID(), maxOpenMs: 60_000 });
     await stageAll(sink, records);
 
     expect(sink.direct).toBe(true);
@@ -251,14 +256,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
 
   it('commits a baseline that read nothing (an empty company, everyone out of scope)', async () => {
     const connectionId = await newConnection();
-    const sink = new BaselineSink({
-      manager: dataSource.manager,
-      runId: randomUUID(),
-      connectionId,
-      now: NOW,
-      today: TODAY,
-      maxOpenMs: 60_000,
-    });
+    const sink = sinkFor(connectionId, { runId: randomUUID(), maxOpenMs: 60_000 });
     await sink.flush();
     const manager = await sink.transaction();
     await manager.query(`UPDATE connections SET last_synced_at = $2 WHERE id = $1`, [
@@ -277,14 +275,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
 
   it('leaves nothing and no lock behind when the run stops', async () => {
     const connectionId = await newConnection();
-    const sink = new BaselineSink({
-      manager: dataSource.manager,
-      runId: randomUUID(),
-      connectionId,
-      now: NOW,
-      today: TODAY,
-      maxOpenMs: 60_000,
-    });
+    const sink = sinkFor(connectionId, { runId: randomUUID(), maxOpenMs: 60_000 });
     // Stopped mid-read: two batches written, the third still in memory.
     const records = recordsFor(connectionId).filter((r) => r.resource === 'employees');
     for (const record of records.slice(0, 1_100)) await sink.stage(record);
@@ -302,14 +293,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     const runId = randomUUID();
     const records = recordsFor(connectionId);
     // A budget of 0: spent as soon as the first batch is in the transaction.
-    const sink = new BaselineSink({
-      manager: dataSource.manager,
-      runId,
-      connectionId,
-      now: NOW,
-      today: TODAY,
-      maxOpenMs: 0,
-    });
+    const sink = sinkFor(connectionId, { runId: runId, maxOpenMs: 0 });
     await stageAll(sink, records);
 
     expect(sink.direct).toBe(false);
