@@ -1,0 +1,83 @@
+/**
+ * A first sync written straight into the tables holds one pool connection for its whole read.
+ * With a pool of three, a process keeps two for everything else, so of two first syncs running
+ * at once one writes directly and the other stages; both finish with the sandbox's data.
+ */
+import { type RunningSandbox } from '../../connectors/personio/sandbox';
+import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/auth';
+import { waitFor } from '../support/gateway-processes';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+import { startTestSandbox } from '../support/sandbox';
+import { connectThroughLink, query, waitForLatestRun } from '../support/sync';
+
+describe('first syncs and the database pool (e2e)', () => {
+  let sandbox: RunningSandbox;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    // More than one COPY batch (500) of employees before the absence read stalls.
+    sandbox = await startTestSandbox({ employees: 600, absencesPerEmployee: 1 });
+    gateway = await startTestGateway({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      PERSONIO_BASE_URL: sandbox.url,
+      SYNC_TICK_MS: '100',
+      SYNC_CONCURRENCY: '2',
+      DATABASE_POOL_SIZE: '3',
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sandbox?.close();
+  });
+
+  it('lets one first sync hold a connection of a pool of three and stages the other', async () => {
+    const stall = sandbox.control.addFault({
+      kind: 'latency',
+      path: '/v1/company/time-offs',
+      delayMs: 3_000,
+      times: 2,
+    });
+    const app = await createApplication(gateway, { name: 'Two first syncs' });
+    const token = await accessToken(gateway, app);
+    const settings = { settings: { personio_api_version: 'v1' } };
+    const [first, second] = await Promise.all([
+      connectThroughLink(gateway, token, sandbox.credentials[0]!, settings),
+      connectThroughLink(gateway, token, sandbox.credentials[0]!, settings),
+    ]);
+    await waitFor(
+      'both first syncs to stall in the absence read',
+      () => Promise.resolve(stall.fired === 2 ? true : undefined),
+      30_000,
+      50,
+    );
+
+    // One open transaction writing employees, and one run whose employees went to staging.
+    const [state] = await query<{ writers: number; staged_runs: number }>(
+      gateway,
+      `SELECT (SELECT count(DISTINCT l.pid)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+               WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                 AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
+                 AND l.pid <> pg_backend_pid()) AS writers,
+              (SELECT count(DISTINCT s.run_id)::int FROM sync_staging s
+               JOIN sync_runs r ON r.id = s.run_id
+               WHERE r.connection_id = ANY($1::uuid[])) AS staged_runs`,
+      [[first, second]],
+    );
+    expect(state).toEqual({ writers: 1, staged_runs: 1 });
+
+    const people = sandbox.state.store
+      .employees()
+      .map((e) => String(e.id))
+      .sort();
+    for (const connectionId of [first, second]) {
+      const run = await waitForLatestRun(gateway, token, connectionId);
+      expect(run).toMatchObject({ trigger: 'connect', status: 'succeeded', error: null });
+      const stored = await query<{ remote_id: string }>(
+        gateway,
+        `SELECT remote_id FROM employees WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
+        [connectionId],
+      );
+      expect(stored.map((r) => r.remote_id).sort()).toEqual(people);
+    }
+  }, 60_000);
+});
