@@ -235,9 +235,26 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     expect(await text(page.locator('#flash'))).toContain('paused');
     expect(await connectionStatus()).toBe('paused');
     await shot('6-paused');
+    const resumedAt = new Date();
     await submit('#resume');
     expect(await text(page.locator('#connection-status'))).toBe('connected');
     expect(await connectionStatus()).toBe('connected');
+    // Resuming makes the connection due at once. That run ends here, before the next test
+    // changes the sandbox: otherwise it can read the people before they are deleted, and the
+    // next "Sync now" joins it instead of starting a run of its own.
+    const deadline = Date.now() + 20_000;
+    let resumed: { id: string } | undefined;
+    while (!resumed && Date.now() < deadline) {
+      [resumed] = await query<{ id: string }>(
+        gateway,
+        `SELECT id FROM sync_runs WHERE connection_id = $1 AND trigger = 'schedule'
+           AND queued_at >= $2 ORDER BY queued_at LIMIT 1`,
+        [connectionId, resumedAt],
+      );
+      if (!resumed) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(resumed).toBeDefined();
+    expect((await waitForRun(gateway, token, resumed!.id)).status).toBe('succeeded');
   });
 
   it('holds back a mass deletion and confirms it from the run page', async () => {
@@ -249,7 +266,8 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     // The run's own record first: a run that ends otherwise fails here with its status and
     // error, not as a page that never showed the word.
     const held = await waitForRun(gateway, token, runIdOf(page.url()));
-    expect({ status: held.status, error: held.error }).toEqual({
+    expect({ trigger: held.trigger, status: held.status, error: held.error }).toEqual({
+      trigger: 'manual',
       status: 'needs_confirmation',
       error: null,
     });
