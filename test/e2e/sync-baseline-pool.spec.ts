@@ -1,16 +1,26 @@
 /**
- * A first sync written straight into the tables holds one pool connection for its whole read.
- * With a pool of three, a process keeps two for everything else, so of two first syncs running
- * at once one writes directly and the other stages; both finish with the sandbox's data.
+ * A first sync written straight into the tables holds one pool connection and an open
+ * transaction for its whole read. With a pool of three, a process keeps two for everything else,
+ * so of two first syncs running at once one writes directly and the other stages; both finish
+ * with the sandbox's data. And deleting the connection meanwhile does not wait for that
+ * transaction: the run finds the connection gone and stores nothing.
  */
+import request from 'supertest';
 import { type RunningSandbox } from '../../connectors/personio/sandbox';
 import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/auth';
 import { waitFor } from '../support/gateway-processes';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTestSandbox } from '../support/sandbox';
+import { expectContract } from '../support/contract';
 import { connectThroughLink, query, waitForLatestRun } from '../support/sync';
 
-describe('first syncs and the database pool (e2e)', () => {
+/** Backends of this database holding an insert lock on employees: open first syncs. */
+const WRITERS = `SELECT count(DISTINCT l.pid)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+  WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
+    AND l.pid <> pg_backend_pid()`;
+
+describe('first syncs, the database pool and the connection row (e2e)', () => {
   let sandbox: RunningSandbox;
   let gateway: TestGateway;
 
@@ -54,10 +64,7 @@ describe('first syncs and the database pool (e2e)', () => {
     // One open transaction writing employees, and one run whose employees went to staging.
     const [state] = await query<{ writers: number; staged_runs: number }>(
       gateway,
-      `SELECT (SELECT count(DISTINCT l.pid)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-               WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                 AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
-                 AND l.pid <> pg_backend_pid()) AS writers,
+      `SELECT (${WRITERS}) AS writers,
               (SELECT count(DISTINCT s.run_id)::int FROM sync_staging s
                JOIN sync_runs r ON r.id = s.run_id
                WHERE r.connection_id = ANY($1::uuid[])) AS staged_runs`,
@@ -79,5 +86,49 @@ describe('first syncs and the database pool (e2e)', () => {
       );
       expect(stored.map((r) => r.remote_id).sort()).toEqual(people);
     }
+  }, 60_000);
+
+  it('deletes a connection during its first sync without waiting for it; the run stores nothing', async () => {
+    const stall = sandbox.control.addFault({
+      kind: 'latency',
+      path: '/v1/company/time-offs',
+      delayMs: 3_000,
+      times: 1,
+    });
+    const app = await createApplication(gateway, { name: 'Deleted mid-baseline' });
+    const token = await accessToken(gateway, app);
+    const connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!, {
+      settings: { personio_api_version: 'v1' },
+    });
+    await waitFor(
+      'the first sync to stall in the absence read',
+      () => Promise.resolve(stall.fired === 1 ? true : undefined),
+      30_000,
+      50,
+    );
+    const [before] = await query<{ n: number }>(gateway, `SELECT (${WRITERS}) AS n`);
+    expect(before!.n).toBe(1);
+
+    const removed = await request(gateway.url)
+      .delete(`/v1/connections/${connectionId}`)
+      .set('Authorization', `Bearer ${token}`);
+    expectContract(removed);
+    expect(removed.status).toBe(204);
+    // Answered while the first sync's transaction is still open: it did not wait for it.
+    const [during] = await query<{ n: number }>(gateway, `SELECT (${WRITERS}) AS n`);
+    expect(during!.n).toBe(1);
+
+    const run = await waitForLatestRun(gateway, token, connectionId);
+    expect({ status: run.status, code: run.error?.code }).toEqual({
+      status: 'failed',
+      code: 'interrupted',
+    });
+    const [stored] = await query<{ n: number }>(
+      gateway,
+      `SELECT ((SELECT count(*) FROM employees WHERE connection_id = $1)
+             + (SELECT count(*) FROM reporting_lines WHERE connection_id = $1))::int AS n`,
+      [connectionId],
+    );
+    expect(stored!.n).toBe(0);
   }, 60_000);
 });
