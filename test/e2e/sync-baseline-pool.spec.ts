@@ -12,13 +12,12 @@ import { waitFor } from '../support/gateway-processes';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTestSandbox } from '../support/sandbox';
 import { expectContract } from '../support/contract';
-import { connectThroughLink, query, waitForLatestRun } from '../support/sync';
-
-/** Backends of this database holding an insert lock on employees: open first syncs. */
-const WRITERS = `SELECT count(DISTINCT l.pid)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-  WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
-    AND l.pid <> pg_backend_pid()`;
+import {
+  connectThroughLink,
+  FIRST_SYNC_WRITERS_SQL,
+  query,
+  waitForLatestRun,
+} from '../support/sync';
 
 describe('first syncs, the database pool and the connection row (e2e)', () => {
   let sandbox: RunningSandbox;
@@ -40,13 +39,28 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
     await sandbox?.close();
   });
 
-  it('lets one first sync hold a connection of a pool of three and stages the other', async () => {
+  /**
+   * The next `runs` v1 absence reads stall for 3 s, after the employees are written; the
+   * returned wait resolves once every one of them is stalled.
+   */
+  const stallAbsenceReads = (runs: number): (() => Promise<true>) => {
     const stall = sandbox.control.addFault({
       kind: 'latency',
       path: '/v1/company/time-offs',
       delayMs: 3_000,
-      times: 2,
+      times: runs,
     });
+    return () =>
+      waitFor(
+        `${runs} first sync(s) to stall in the absence read`,
+        () => Promise.resolve(stall.fired === runs ? true : undefined),
+        30_000,
+        50,
+      );
+  };
+
+  it('lets one first sync hold a connection of a pool of three and stages the other', async () => {
+    const stalled = stallAbsenceReads(2);
     const app = await createApplication(gateway, { name: 'Two first syncs' });
     const token = await accessToken(gateway, app);
     const settings = { settings: { personio_api_version: 'v1' } };
@@ -54,17 +68,12 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       connectThroughLink(gateway, token, sandbox.credentials[0]!, settings),
       connectThroughLink(gateway, token, sandbox.credentials[0]!, settings),
     ]);
-    await waitFor(
-      'both first syncs to stall in the absence read',
-      () => Promise.resolve(stall.fired === 2 ? true : undefined),
-      30_000,
-      50,
-    );
+    await stalled();
 
     // One open transaction writing employees, and one run whose employees went to staging.
     const [state] = await query<{ writers: number; staged_runs: number }>(
       gateway,
-      `SELECT (${WRITERS}) AS writers,
+      `SELECT (${FIRST_SYNC_WRITERS_SQL}) AS writers,
               (SELECT count(DISTINCT s.run_id)::int FROM sync_staging s
                JOIN sync_runs r ON r.id = s.run_id
                WHERE r.connection_id = ANY($1::uuid[])) AS staged_runs`,
@@ -89,24 +98,14 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
   }, 60_000);
 
   it('deletes a connection during its first sync without waiting for it; the run stores nothing', async () => {
-    const stall = sandbox.control.addFault({
-      kind: 'latency',
-      path: '/v1/company/time-offs',
-      delayMs: 3_000,
-      times: 1,
-    });
+    const stalled = stallAbsenceReads(1);
     const app = await createApplication(gateway, { name: 'Deleted mid-baseline' });
     const token = await accessToken(gateway, app);
     const connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!, {
       settings: { personio_api_version: 'v1' },
     });
-    await waitFor(
-      'the first sync to stall in the absence read',
-      () => Promise.resolve(stall.fired === 1 ? true : undefined),
-      30_000,
-      50,
-    );
-    const [before] = await query<{ n: number }>(gateway, `SELECT (${WRITERS}) AS n`);
+    await stalled();
+    const [before] = await query<{ n: number }>(gateway, FIRST_SYNC_WRITERS_SQL);
     expect(before!.n).toBe(1);
 
     const removed = await request(gateway.url)
@@ -115,7 +114,7 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
     expectContract(removed);
     expect(removed.status).toBe(204);
     // Answered while the first sync's transaction is still open: it did not wait for it.
-    const [during] = await query<{ n: number }>(gateway, `SELECT (${WRITERS}) AS n`);
+    const [during] = await query<{ n: number }>(gateway, FIRST_SYNC_WRITERS_SQL);
     expect(during!.n).toBe(1);
 
     const run = await waitForLatestRun(gateway, token, connectionId);

@@ -23,7 +23,7 @@ import {
 } from '../support/gateway-processes';
 import { type GatewayProcess } from '../support/process';
 import { startTestSandbox } from '../support/sandbox';
-import { connectThroughLink } from '../support/sync';
+import { connectThroughLink, FIRST_SYNC_WRITERS_SQL } from '../support/sync';
 
 const TERMINAL = ['succeeded', 'failed', 'needs_confirmation'];
 
@@ -375,15 +375,8 @@ describe('sync across gateway processes (e2e: real processes, one PostgreSQL)', 
       return rows[0]!.n;
     };
     /** Backends of this database holding an insert lock on employees: an open baseline. */
-    const writers = async (): Promise<number> => {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-         WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-           AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
-           AND l.pid <> pg_backend_pid()`,
-      );
-      return rows[0]!.n;
-    };
+    const writers = async (): Promise<number> =>
+      (await db.query<{ n: number }>(FIRST_SYNC_WRITERS_SQL)).rows[0]!.n;
     try {
       const api = asGateway(first!.url, database);
       const app = await createApplication(api, { name: 'Crash in baseline' });

@@ -144,3 +144,14 @@ export async function lastSequence(gateway: TestGateway, connectionId: string): 
   );
   return Number(row?.s ?? 0);
 }
+
+/**
+ * SQL counting the backends of the current database that hold an insert lock on `employees`
+ * (the probing session excluded): first syncs writing straight into the tables, uncommitted.
+ * A staged run never holds one while it reads.
+ */
+export const FIRST_SYNC_WRITERS_SQL = `SELECT count(DISTINCT l.pid)::int AS n
+  FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+  WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND c.relname = 'employees' AND l.mode = 'RowExclusiveLock' AND l.granted
+    AND l.pid <> pg_backend_pid()`;

@@ -20,14 +20,11 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import type { IsoDate } from '../../../connectors/unified';
 import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import { batchIsFull, OneCopyInFlight } from './copy-batches';
 import { settledOnInsertValues } from './effective-date-events';
 import type { ChangeSink, StagedRecord } from './read-phase';
-import { RESOURCE_SPECS, type ColumnSpec, type ResourceSpec } from './resource-specs';
+import { columnValues, RESOURCE_SPECS, type ColumnSpec, type ResourceSpec } from './resource-specs';
 import { StagingSink } from './staging';
-
-const FLUSH_AT = 500;
-/** A batch is also sent once its payload reaches this size (raw payloads vary a lot). */
-const FLUSH_BYTES = 8 * 1024 * 1024;
 const SETTLED_COLUMNS = ['started_notified_on', 'terminated_notified_on'] as const;
 /**
  * How long past its budget PostgreSQL lets the transaction sit idle before ending it itself: the
@@ -101,8 +98,7 @@ export class BaselineSink implements ChangeSink {
   private readonly batches = new Map<GatewayResource, BinaryCopyWriter>();
   /** Tables a COPY went to: the fallback moves their rows. */
   private readonly written = new Set<GatewayResource>();
-  private inFlight: Promise<void> = Promise.resolve();
-  private failure: Error | undefined = undefined;
+  private readonly copies = new OneCopyInFlight();
   /** Set once the time budget is spent: everything from then on is staged. */
   private staging: StagingSink | undefined;
 
@@ -145,11 +141,8 @@ export class BaselineSink implements ChangeSink {
     if (record.remoteData === null || record.remoteData === undefined) batch.null();
     else batch.json(JSON.stringify(record.remoteData));
     batch.timestamptz(now).timestamptz(now);
-    const values: Record<string, string | null> = {};
-    for (const column of spec.columns) {
-      values[column.name] = column.value(record.data);
-      writeTyped(batch, column, values[column.name]!);
-    }
+    const values = columnValues(spec, record.data);
+    for (const column of spec.columns) writeTyped(batch, column, values[column.name] ?? null);
     if (spec.resource === 'employees') {
       const settled = settledOnInsertValues(
         values.hire_date ?? null,
@@ -162,9 +155,7 @@ export class BaselineSink implements ChangeSink {
         else batch.date(day);
       }
     }
-    if (batch.rowCount >= FLUSH_AT || batch.byteLength >= FLUSH_BYTES) {
-      await this.send(record.resource);
-    }
+    if (batchIsFull(batch)) await this.send(record.resource);
   }
 
   /** Moves to staging once the open transaction has used its time budget; otherwise nothing. */
@@ -176,13 +167,12 @@ export class BaselineSink implements ChangeSink {
   async flush(): Promise<void> {
     if (this.staging) return this.staging.flush();
     for (const resource of [...this.batches.keys()]) await this.send(resource);
-    await this.inFlight;
-    this.throwIfFailed();
+    await this.copies.drain();
   }
 
   /** Waits for the COPY in flight, whatever its outcome (a run that stopped early). */
   async settle(): Promise<void> {
-    await this.inFlight;
+    await this.copies.settle();
     await this.staging?.settle();
   }
 
@@ -221,25 +211,15 @@ export class BaselineSink implements ChangeSink {
   }
 
   private async send(resource: GatewayResource): Promise<void> {
-    await this.inFlight;
-    this.throwIfFailed();
+    await this.copies.drain();
     const batch = this.batches.get(resource);
     if (!batch || batch.rowCount === 0) return;
     this.batches.delete(resource);
     const payload = batch.finish();
-    const spec = RESOURCE_SPECS[resource];
     const client = await this.open();
     this.written.add(resource);
-    // Caught here and rethrown by the next call: an unawaited rejection would crash the process.
-    this.inFlight = copyBinary(
-      client,
-      `${spec.table} (${COPY_COLUMNS[resource].join(', ')})`,
-      payload,
-    )
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.failure = error instanceof Error ? error : new Error(String(error));
-      });
+    const target = `${RESOURCE_SPECS[resource].table} (${COPY_COLUMNS[resource].join(', ')})`;
+    await this.copies.start(() => copyBinary(client, target, payload));
   }
 
   /**
@@ -248,8 +228,7 @@ export class BaselineSink implements ChangeSink {
    */
   private async fallBackToStaging(): Promise<void> {
     for (const resource of [...this.batches.keys()]) await this.send(resource);
-    await this.inFlight;
-    this.throwIfFailed();
+    await this.copies.drain();
     const { manager, runId, connectionId, now } = this.options;
     const runner = this.runner!;
     for (const resource of this.written) {
@@ -275,9 +254,5 @@ export class BaselineSink implements ChangeSink {
     this.runner = undefined;
     this.client = undefined;
     await runner?.release();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
   }
 }

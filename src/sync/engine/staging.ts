@@ -10,12 +10,10 @@ import type { ClientBase } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import { batchIsFull, OneCopyInFlight } from './copy-batches';
 import type { ChangeSink, StagedRecord } from './read-phase';
 import { columnValues, RESOURCE_SPECS, type RecordData } from './resource-specs';
 
-const FLUSH_AT = 500;
-/** A batch is also sent once its payload reaches this size (raw payloads vary a lot). */
-const FLUSH_BYTES = 8 * 1024 * 1024;
 /** The COPY's column order, which `stage` writes each row's fields in. */
 const STAGING_COLUMNS = [
   'run_id',
@@ -29,18 +27,15 @@ const STAGING_COLUMNS = [
 ] as const;
 
 /**
- * Writes overlap the read: a full batch goes to PostgreSQL while the next pages are fetched,
- * with at most one COPY in flight (memory stays bounded by two batches of at most 500 records
- * or about FLUSH_BYTES each). The read waits only
- * when a second batch is ready before the first is stored, and at the end (`flush`). A record
- * is encoded into the batch's COPY payload as soon as it is staged, so the parsed record (raw
- * payload included) dies young instead of waiting in a list for its batch: the batch is bytes
- * outside the JavaScript heap, and the collector never has to promote it.
+ * Writes overlap the read: a full batch goes to PostgreSQL while the next pages are fetched
+ * (copy-batches.ts). A record is encoded into the batch's COPY payload as soon as it is staged,
+ * so the parsed record (raw payload included) dies young instead of waiting in a list for its
+ * batch: the batch is bytes outside the JavaScript heap, and the collector never has to
+ * promote it.
  */
 export class StagingSink implements ChangeSink {
   private batch = new BinaryCopyWriter();
-  private inFlight: Promise<void> = Promise.resolve();
-  private failure: Error | undefined = undefined;
+  private readonly copies = new OneCopyInFlight();
 
   constructor(
     private readonly manager: EntityManager,
@@ -61,7 +56,7 @@ export class StagingSink implements ChangeSink {
     if (raw === null) this.batch.null();
     else this.batch.json(JSON.stringify(raw));
     this.batch.jsonb(JSON.stringify(columnValues(RESOURCE_SPECS[r.resource], r.data)));
-    if (this.batch.rowCount >= FLUSH_AT || this.batch.byteLength >= FLUSH_BYTES) await this.send();
+    if (batchIsFull(this.batch)) await this.send();
   }
 
   /**
@@ -70,29 +65,21 @@ export class StagingSink implements ChangeSink {
    * would leave its rows behind.
    */
   async settle(): Promise<void> {
-    await this.inFlight;
+    await this.copies.settle();
   }
 
   /** Everything staged is stored once this resolves (or the first failed COPY is thrown). */
   async flush(): Promise<void> {
     await this.send();
-    await this.inFlight;
-    this.throwIfFailed();
+    await this.copies.drain();
   }
 
   private async send(): Promise<void> {
-    await this.inFlight;
-    this.throwIfFailed();
+    await this.copies.drain();
     if (this.batch.rowCount === 0) return;
     const payload = this.batch.finish();
     this.batch = new BinaryCopyWriter();
-    // Caught here and rethrown by the next call: an unawaited rejection would crash the process.
-    this.inFlight = this.copy(payload).then(
-      () => undefined,
-      (error: unknown) => {
-        this.failure = error instanceof Error ? error : new Error(String(error));
-      },
-    );
+    await this.copies.start(() => this.copy(payload));
   }
 
   /** On a pool connection of its own, outside any transaction: one COPY is atomic by itself. */
@@ -104,10 +91,6 @@ export class StagingSink implements ChangeSink {
     } finally {
       await runner.release();
     }
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
   }
 }
 
