@@ -30,6 +30,22 @@ describe('gatewayId', () => {
     expect(ids.size).toBe(5);
   });
 
+  it('resolves references by connection, resource and remote id alike, cached or not', () => {
+    const names = [
+      [CONNECTION_A, 'employees', '42'],
+      [CONNECTION_B, 'employees', '42'],
+      [CONNECTION_A, 'teams', '42'],
+      [CONNECTION_A, 'employees', '43'],
+    ] as const;
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (const [connection, resource, remoteId] of names) {
+        expect(gatewayRef(connection, resource, remoteId)).toBe(
+          gatewayId(connection, resource, remoteId),
+        );
+      }
+    }
+  });
+
   it('never changes: stored records and references depend on it', () => {
     // Computed once from the namespace and the name; a change here re-keys every stored record.
     expect(gatewayId(CONNECTION_A, 'employees', '42')).toBe('644c339e-c440-5f45-9a7a-b6037eccd487');

@@ -5,6 +5,7 @@ import {
   contentDigest,
   contentHash,
   contentOf,
+  MAX_PLAN_NODES,
   VOLATILE_FIELDS,
 } from './content-hash';
 import { sampleEmployee } from './sync.test-kit';
@@ -126,6 +127,21 @@ describe('hash compatibility with the stored hashes', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('key lists beyond what the member plans keep', () => {
+  it('are written like the reference, before and after the bound is reached', () => {
+    // Each record has a key list of its own (two keys, one new node each): twice the bound.
+    for (let i = 0; i < MAX_PLAN_NODES; i += 1) {
+      const record = { [`z${i}`]: i, [`a${i}`]: { id: i, remote_data: 'kept when nested' } };
+      const expected = referenceJson(record);
+      expect(canonicalJson(record)).toBe(expected);
+      expect(canonicalJson(record)).toBe(expected);
+    }
+    const late = { remote_data: 1, b: 2, a: [1, { d: 1, c: 2 }] };
+    expect(canonicalJson(late)).toBe('{"a":[1,{"c":2,"d":1}],"b":2,"remote_data":1}');
+    expect(contentHash(late)).toBe(contentHash({ a: [1, { c: 2, d: 1 }], b: 2 }));
   });
 });
 

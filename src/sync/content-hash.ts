@@ -74,7 +74,7 @@ export function canonicalJson(value: unknown): string {
         return `${out}]`;
       }
       if (value instanceof Date) return JSON.stringify(value.toISOString());
-      return objectJson(value as Record<string, unknown>, undefined);
+      return objectJson(value as Record<string, unknown>, nestedPlans);
     }
     default:
       throw new TypeError(`cannot hash a ${typeof value}`);
@@ -82,27 +82,81 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * An object's members in key order, without the keys in `skip`. Written as one concatenation
- * (no entry arrays, no copy without the volatile fields): it runs for every record of every
- * run, and a no-change run is little else. Keys sort by UTF-16 code units, as `<` compares.
+ * An object's members in key order, without the keys in `skip`. It runs for every record of
+ * every run, and a no-change run is little else, so the sorted, quoted keys of each key list
+ * are planned once (see `MemberPlans`) and the text is one concatenation. Keys sort by UTF-16
+ * code units, as `<` compares.
  */
-function objectJson(value: Record<string, unknown>, skip: ReadonlySet<string> | undefined): string {
-  const keys = Object.keys(value).sort();
+function objectJson(value: Record<string, unknown>, plans: MemberPlans): string {
+  const { keys, quoted } = plans.of(Object.keys(value));
   let out = '{';
   let first = true;
-  for (const key of keys) {
-    const member = value[key];
-    if (member === undefined || skip?.has(key)) continue;
-    if (!first) out += ',';
-    first = false;
-    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+  for (let i = 0; i < keys.length; i += 1) {
+    const member = value[keys[i]!];
+    if (member === undefined) continue;
+    if (first) first = false;
+    else out += ',';
+    out += quoted[i]!;
+    out += typeof member === 'string' ? JSON.stringify(member) : canonicalJson(member);
   }
   return `${out}}`;
 }
 
+/** The members an object is written with: kept keys sorted, and each as `"key":`. */
+interface MemberPlan {
+  keys: string[];
+  quoted: string[];
+}
+
+/**
+ * Member plans by key list, as `Object.keys` gives it: a trie with one node per key, so a
+ * lookup reads each key once and builds no string. Records of one resource share a handful of
+ * key lists (custom fields are per connection), so a run plans a few dozen. The trie is
+ * bounded: past MAX_PLAN_NODES a new key list is planned on each use and not kept, which is
+ * slower and gives the same text.
+ */
+class MemberPlans {
+  private readonly root: PlanNode = { next: new Map(), plan: undefined };
+  private nodes = 0;
+
+  constructor(private readonly skip: ReadonlySet<string> | undefined) {}
+
+  of(keys: readonly string[]): MemberPlan {
+    let node = this.root;
+    for (const key of keys) {
+      let next = node.next.get(key);
+      if (next === undefined) {
+        if (this.nodes >= MAX_PLAN_NODES) return this.plan(keys);
+        next = { next: new Map(), plan: undefined };
+        node.next.set(key, next);
+        this.nodes += 1;
+      }
+      node = next;
+    }
+    return (node.plan ??= this.plan(keys));
+  }
+
+  private plan(keys: readonly string[]): MemberPlan {
+    const { skip } = this;
+    const kept = keys.filter((key) => skip === undefined || !skip.has(key)).sort();
+    return { keys: kept, quoted: kept.map((key) => `${JSON.stringify(key)}:`) };
+  }
+}
+
+interface PlanNode {
+  next: Map<string, PlanNode>;
+  plan: MemberPlan | undefined;
+}
+
+/** Bounds each trie to a few MB whatever shapes it is given. */
+export const MAX_PLAN_NODES = 10_000;
+
+const contentPlans = new MemberPlans(volatile);
+const nestedPlans = new MemberPlans(undefined);
+
 /** The canonical text the hash covers: the record's content, volatile fields left out. */
 function contentJson(record: object): string {
-  return objectJson(record as Record<string, unknown>, volatile);
+  return objectJson(record as Record<string, unknown>, contentPlans);
 }
 
 /** SHA-256 of the canonical JSON of the record's content (volatile fields excluded), 32 bytes. */

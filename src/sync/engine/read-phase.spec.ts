@@ -19,7 +19,7 @@ import {
   type StoredEntry,
 } from './read-phase';
 import { employeeData } from './resource-specs';
-import { StoredIndex } from './stored-index';
+import { keyOf, StoredIndex } from './stored-index';
 
 const CONNECTION = '0b3c7e0e-8f7a-4b1e-9c55-0d6f3a2b1c9d';
 const WINDOW: DateWindow = { from: '2026-11-01', to: '2027-05-01' };
@@ -305,5 +305,25 @@ describe('StoredIndex', () => {
       expect(index.hasDigest((i + 1) % records.length, digest)).toBe(false);
     }
     expect(odd.hasDigest(0, Buffer.alloc(32))).toBe(false);
+  });
+
+  it('never matches a stored hash that is hex only in part, even where the part agrees', () => {
+    const digest = Buffer.alloc(32, 0xab);
+    const index = StoredIndex.of([
+      ['1', { hash: `${'ab'.repeat(31)}ag`, live: true }],
+      ['2', { hash: `${'ab'.repeat(32)}00`, live: true }],
+      ['3', { hash: 'ab'.repeat(32), live: true }],
+    ]);
+    expect([0, 1, 2].map((slot) => index.hasDigest(slot, digest))).toEqual([false, false, true]);
+  });
+});
+
+describe('keyOf', () => {
+  it('keys canonical integers of up to 9 digits as numbers and every other id as itself', () => {
+    const asNumbers = ['0', '7', '42', '100', '123456789', '999999999'];
+    const asStrings = ['', '00', '007', '-1', '+1', ' 1', '1 ', '1e3', '1.0', '12a', '\uff11'];
+    asStrings.push('1234567890', 'a1-b2', '0x1', '١');
+    for (const id of asNumbers) expect(keyOf(id)).toBe(Number(id));
+    for (const id of asStrings) expect(keyOf(id)).toBe(id);
   });
 });
