@@ -11,7 +11,7 @@
  * thread of this process: its company is neither in the gateway's heap nor, for (5), in the
  * gateway process. Phases come from the run's own progress record (`progress.resource`, written
  * at most once a second and at "applying"). Every wait is bounded; the benchmark stops by itself
- * (about 10-18 minutes on 2 cores, depending on the machine's load).
+ * (about 12-20 minutes on 2 cores, depending on the machine's load).
  * SYNC_BENCH_EMPLOYEES (0 skips (1)-(4)) and SYNC_BENCH_LARGE_EMPLOYEES (a comma list, empty
  * skips (5)) change the sizes for a quicker look; recorded figures use the defaults.
  */
@@ -57,14 +57,21 @@ const LARGE_SIZES = (process.env.SYNC_BENCH_LARGE_EMPLOYEES ?? '20000,100000')
 const LARGE_ABSENCES_PER_EMPLOYEE = 1;
 const LARGE_RUN_TIMEOUT_MS = 12 * 60_000;
 const CHANGED = EMPLOYEES / 100;
+/**
+ * Runs of each kind, each between two reads alone, the target row being the median of their
+ * paired ratios. Five, not three: on this 2-core machine the same read alone took from 8.8 to
+ * 13.1 s within one bench run (its main thread's CPU time moved alike, 7.9 to 11.2 s), and a
+ * single pair of one kind ranged from 1.03x to 1.29x; a median of three still moved by ~0.1x
+ * from one bench run to the next.
+ */
+const PAIRED_RUNS = 5;
 /** No-change re-syncs, each measured against the reads alone right before and after it. */
-const NO_CHANGE_RUNS = 3;
+const NO_CHANGE_RUNS = PAIRED_RUNS;
 /**
  * Initial syncs, each of a new connection to the same sandbox, each between two reads alone
- * (R I R I R I R): one run alone moved between 1.6x and 2x from one bench run to the next.
- * The first connection is the one the re-syncs below use.
+ * (R I R I R I R ...). The first connection is the one the re-syncs below use.
  */
-const INITIAL_RUNS = 3;
+const INITIAL_RUNS = PAIRED_RUNS;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef-sync';
 const SYNC_BENCH_NAMES = {
   adminToken: ADMIN_TOKEN,
