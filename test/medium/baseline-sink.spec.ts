@@ -279,8 +279,6 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     // Stopped mid-read: two batches written, the third still in memory.
     const records = recordsFor(connectionId).filter((r) => r.resource === 'employees');
     for (const record of records.slice(0, 1_100)) await sink.stage(record);
-    // The two COPYs may still be queued: staging does not wait for them.
-    await sink.settle();
     expect(await canLock(connectionId, 'UPDATE')).toBe(false);
 
     await sink.abort();

@@ -20,7 +20,7 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import type { IsoDate } from '../../../connectors/unified';
 import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
-import { batchIsFull, CopyQueue } from './copy-batches';
+import { batchIsFull, OneCopyInFlight } from './copy-batches';
 import { settledOnInsertValues } from './effective-date-events';
 import type { ChangeSink, StagedRecord } from './read-phase';
 import { columnValues, RESOURCE_SPECS, type ColumnSpec, type ResourceSpec } from './resource-specs';
@@ -98,7 +98,7 @@ export class BaselineSink implements ChangeSink {
   private readonly batches = new Map<GatewayResource, BinaryCopyWriter>();
   /** Tables a COPY went to: the fallback moves their rows. */
   private readonly written = new Set<GatewayResource>();
-  private readonly copies = new CopyQueue();
+  private readonly copies = new OneCopyInFlight();
   /** Set once the time budget is spent: everything from then on is staged. */
   private staging: StagingSink | undefined;
 
@@ -170,7 +170,7 @@ export class BaselineSink implements ChangeSink {
     await this.copies.drain();
   }
 
-  /** Waits for the COPYs queued, whatever their outcome (a run that stopped early). */
+  /** Waits for the COPY in flight, whatever its outcome (a run that stopped early). */
   async settle(): Promise<void> {
     await this.copies.settle();
     await this.staging?.settle();
@@ -211,6 +211,7 @@ export class BaselineSink implements ChangeSink {
   }
 
   private async send(resource: GatewayResource): Promise<void> {
+    await this.copies.drain();
     const batch = this.batches.get(resource);
     if (!batch || batch.rowCount === 0) return;
     this.batches.delete(resource);

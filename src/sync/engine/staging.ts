@@ -10,7 +10,7 @@ import type { ClientBase } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
-import { batchIsFull, CopyQueue } from './copy-batches';
+import { batchIsFull, OneCopyInFlight } from './copy-batches';
 import type { ChangeSink, StagedRecord } from './read-phase';
 import { columnValues, RESOURCE_SPECS, type RecordData } from './resource-specs';
 
@@ -35,7 +35,7 @@ const STAGING_COLUMNS = [
  */
 export class StagingSink implements ChangeSink {
   private batch = new BinaryCopyWriter();
-  private readonly copies = new CopyQueue();
+  private readonly copies = new OneCopyInFlight();
 
   constructor(
     private readonly manager: EntityManager,
@@ -60,7 +60,7 @@ export class StagingSink implements ChangeSink {
   }
 
   /**
-   * Waits for the COPYs queued, whatever their outcome. A run that stops early (a failed page,
+   * Waits for the COPY in flight, whatever its outcome. A run that stops early (a failed page,
    * a shutdown) settles its sink before clearing staging: a COPY committing after the clear
    * would leave its rows behind.
    */
@@ -75,6 +75,7 @@ export class StagingSink implements ChangeSink {
   }
 
   private async send(): Promise<void> {
+    await this.copies.drain();
     if (this.batch.rowCount === 0) return;
     const payload = this.batch.finish();
     this.batch = new BinaryCopyWriter();
