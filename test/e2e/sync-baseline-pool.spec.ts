@@ -2,8 +2,10 @@
  * A first sync written straight into the tables holds one pool connection and an open
  * transaction for its whole read. With a pool of three, a process keeps two for everything else,
  * so of two first syncs running at once one writes directly and the other stages; both finish
- * with the sandbox's data. And deleting the connection meanwhile does not wait for that
- * transaction: the run finds the connection gone and stores nothing.
+ * with the sandbox's data. Deleting the connection meanwhile does not wait for that
+ * transaction: the run finds the connection gone and stores nothing. And a first sync taken over
+ * as lost while its transaction is open stops and rolls back; the run that takes over stores the
+ * company once.
  */
 import request from 'supertest';
 import { type RunningSandbox } from '../../connectors/personio/sandbox';
@@ -12,6 +14,7 @@ import { waitFor } from '../support/gateway-processes';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTestSandbox } from '../support/sandbox';
 import { expectContract } from '../support/contract';
+import { RunAborted, SyncRunner } from '../../src/sync/engine/sync-runner';
 import {
   connectThroughLink,
   FIRST_SYNC_WRITERS_SQL,
@@ -59,6 +62,22 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       );
   };
 
+  /** A new connection whose first sync has written its employees, uncommitted, and stalls. */
+  const firstSyncStalled = async (
+    name: string,
+  ): Promise<{ token: string; connectionId: string }> => {
+    const stalled = stallAbsenceReads(1);
+    const app = await createApplication(gateway, { name });
+    const token = await accessToken(gateway, app);
+    const connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!, {
+      settings: { personio_api_version: 'v1' },
+    });
+    await stalled();
+    const [writers] = await query<{ n: number }>(gateway, FIRST_SYNC_WRITERS_SQL);
+    expect(writers!.n).toBe(1);
+    return { token, connectionId };
+  };
+
   it('lets one first sync hold a connection of a pool of three and stages the other', async () => {
     const stalled = stallAbsenceReads(2);
     const app = await createApplication(gateway, { name: 'Two first syncs' });
@@ -98,15 +117,7 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
   }, 60_000);
 
   it('deletes a connection during its first sync without waiting for it; the run stores nothing', async () => {
-    const stalled = stallAbsenceReads(1);
-    const app = await createApplication(gateway, { name: 'Deleted mid-baseline' });
-    const token = await accessToken(gateway, app);
-    const connectionId = await connectThroughLink(gateway, token, sandbox.credentials[0]!, {
-      settings: { personio_api_version: 'v1' },
-    });
-    await stalled();
-    const [before] = await query<{ n: number }>(gateway, FIRST_SYNC_WRITERS_SQL);
-    expect(before!.n).toBe(1);
+    const { token, connectionId } = await firstSyncStalled('Deleted mid-baseline');
 
     const removed = await request(gateway.url)
       .delete(`/v1/connections/${connectionId}`)
@@ -129,5 +140,79 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       [connectionId],
     );
     expect(stored!.n).toBe(0);
+  }, 60_000);
+
+  it('stops a first sync taken over as lost mid-transaction; the next run stores everyone once', async () => {
+    const { connectionId } = await firstSyncStalled('Lost mid-baseline');
+    const [lost] = await query<{ id: string }>(
+      gateway,
+      `SELECT id FROM sync_runs WHERE connection_id = $1 AND status = 'running'`,
+      [connectionId],
+    );
+
+    // What another process's reaper does once this run's heartbeats stop (sync-scheduler.ts):
+    // here the process is alive, its read stalled, and its rows are written but uncommitted.
+    await gateway.app
+      .get(SyncRunner)
+      .fail(
+        { id: lost!.id, connectionId },
+        new RunAborted('worker_lost', 'taken over by the test'),
+        null,
+      );
+
+    // The run that takes over (the failure makes the connection due at once) finds nothing
+    // committed; the lost run stops at its next page or at its apply and rolls back.
+    const rerun = await waitFor(
+      'a succeeded run after the lost one',
+      async () => {
+        const [run] = await query<{ id: string; status: string; created: number }>(
+          gateway,
+          `SELECT id, status, (counts->'employees'->>'created')::int AS created FROM sync_runs
+           WHERE connection_id = $1 AND id <> $2 AND status IN ('succeeded', 'failed')`,
+          [connectionId, lost!.id],
+        );
+        return run;
+      },
+      30_000,
+      50,
+    );
+    const people = sandbox.state.store
+      .employees()
+      .map((e) => String(e.id))
+      .sort();
+    expect(rerun).toMatchObject({ status: 'succeeded', created: people.length });
+    const [first] = await query<{ status: string; code: string }>(
+      gateway,
+      `SELECT status, error->>'code' AS code FROM sync_runs WHERE id = $1`,
+      [lost!.id],
+    );
+    expect(first).toEqual({ status: 'failed', code: 'worker_lost' });
+    // It stopped by itself, seeing its run taken over, and not by an error such as PostgreSQL's
+    // deadlock detector ending it (what happens when it applies anyway: the run that took over
+    // waits on its rows while holding the connection row the lost run's apply locks).
+    const errors = gateway.logs.filter((l) => l.run === lost!.id && l.level === 'error');
+    expect(errors.map((l) => l.err)).toEqual([]);
+    await waitFor(
+      'the lost run to roll back',
+      async () => {
+        const [writers] = await query<{ n: number }>(gateway, FIRST_SYNC_WRITERS_SQL);
+        return writers!.n === 0 ? true : undefined;
+      },
+      10_000,
+      50,
+    );
+    const stored = await query<{ remote_id: string }>(
+      gateway,
+      `SELECT remote_id FROM employees WHERE connection_id = $1`,
+      [connectionId],
+    );
+    expect(stored.map((r) => r.remote_id).sort()).toEqual(people);
+    const events = await query<{ type: string; baseline: boolean | null }>(
+      gateway,
+      `SELECT type, (data->'object'->>'baseline')::boolean AS baseline FROM events
+       WHERE connection_id = $1 AND (type LIKE 'employee.%' OR type = 'connection.sync_completed')`,
+      [connectionId],
+    );
+    expect(events).toEqual([{ type: 'connection.sync_completed', baseline: true }]);
   }, 60_000);
 });
