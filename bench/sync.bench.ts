@@ -106,6 +106,8 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 /** CPU of this process's main thread: where the in-process gateway (and the read alone) run. */
 const mainThreadCpuMs = (): number => cpuMsOf(`/proc/self/task/${process.pid}/stat`);
 
+const utcDayNow = (): string => new Date().toISOString().slice(0, 10);
+
 function loadAverage(): string {
   return loadavg()[0]!.toFixed(1);
 }
@@ -393,6 +395,10 @@ const median = (values: number[]): number => {
 type MeasuredRun = WatchedRun & { cpu: Cpu };
 
 async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchResult[]> {
+  // A day boundary during the runs makes the generated hires and leavers of the new day due:
+  // the no-change runs then rightly write their settled dates and employee.started/terminated
+  // events, and would be recorded as writes of a run with no changes.
+  const dayAtStart = utcDayNow();
   const generation = process.hrtime.bigint();
   const sb = await sandboxInWorker({
     employees: EMPLOYEES,
@@ -516,6 +522,11 @@ async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchRes
     }
     await readOnce();
     const versions = await rowVersionsSince(db, connectionId, xid);
+    if (utcDayNow() !== dayAtStart) {
+      throw new Error(
+        `the UTC day changed during the runs (${dayAtStart} -> ${utcDayNow()}): effective-date events were due, so the no-change runs wrote them; run the benchmark again`,
+      );
+    }
     const eventsAfter = await eventState(db, connectionId);
     for (const run of noChange) log(`no change: ${describeRun(run)}`);
     log(
