@@ -5,7 +5,7 @@ import {
   contentDigest,
   contentHash,
   contentOf,
-  MAX_PLAN_NODES,
+  MAX_PLANNED_KEYS,
   VOLATILE_FIELDS,
 } from './content-hash';
 import { sampleEmployee } from './sync.test-kit';
@@ -131,14 +131,20 @@ describe('hash compatibility with the stored hashes', () => {
 });
 
 describe('key lists beyond what the member plans keep', () => {
-  it('are written like the reference, before and after the bound is reached', () => {
-    // Each record has a key list of its own (two keys, one new node each): twice the bound.
-    for (let i = 0; i < MAX_PLAN_NODES; i += 1) {
+  it('are written like the reference before and after the plans start again', () => {
+    // Each record has a key list of its own: together several times what a trie holds.
+    for (let i = 0; i < MAX_PLANNED_KEYS / 2; i += 1) {
       const record = { [`z${i}`]: i, [`a${i}`]: { id: i, remote_data: 'kept when nested' } };
       const expected = referenceJson(record);
       expect(canonicalJson(record)).toBe(expected);
       expect(canonicalJson(record)).toBe(expected);
     }
+    // One key list longer than a trie holds, twice, then the shapes of ordinary records again.
+    const wide = Object.fromEntries(
+      Array.from({ length: MAX_PLANNED_KEYS }, (_, i) => [`k${MAX_PLANNED_KEYS - i}`, i]),
+    );
+    expect(canonicalJson(wide)).toBe(referenceJson(wide));
+    expect(canonicalJson(wide)).toBe(referenceJson(wide));
     const late = { remote_data: 1, b: 2, a: [1, { d: 1, c: 2 }] };
     expect(canonicalJson(late)).toBe('{"a":[1,{"c":2,"d":1}],"b":2,"remote_data":1}');
     expect(contentHash(late)).toBe(contentHash({ a: [1, { c: 2, d: 1 }], b: 2 }));

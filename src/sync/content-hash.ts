@@ -111,29 +111,37 @@ interface MemberPlan {
 /**
  * Member plans by key list, as `Object.keys` gives it: a trie with one node per key, so a
  * lookup reads each key once and builds no string. Records of one resource share a handful of
- * key lists (custom fields are per connection), so a run plans a few dozen. The trie is
- * bounded: past MAX_PLAN_NODES a new key list is planned on each use and not kept, which is
- * slower and gives the same text.
+ * key lists (custom fields are per connection), so a run plans a few dozen. Bounded by the keys
+ * it holds (a node and a planned key count one each), not by its nodes, since one node can end
+ * a key list of any length: when full it starts again empty, as the reference cache in
+ * gateway-id.ts does, so the shapes in use are planned again and kept.
  */
 class MemberPlans {
-  private readonly root: PlanNode = { next: new Map(), plan: undefined };
-  private nodes = 0;
+  private root: PlanNode = emptyNode();
+  private held = 0;
 
   constructor(private readonly skip: ReadonlySet<string> | undefined) {}
 
   of(keys: readonly string[]): MemberPlan {
+    if (this.held + keys.length * 2 > MAX_PLANNED_KEYS) {
+      this.root = emptyNode();
+      this.held = 0;
+    }
     let node = this.root;
     for (const key of keys) {
       let next = node.next.get(key);
       if (next === undefined) {
-        if (this.nodes >= MAX_PLAN_NODES) return this.plan(keys);
-        next = { next: new Map(), plan: undefined };
+        next = emptyNode();
         node.next.set(key, next);
-        this.nodes += 1;
+        this.held += 1;
       }
       node = next;
     }
-    return (node.plan ??= this.plan(keys));
+    if (node.plan === undefined) {
+      node.plan = this.plan(keys);
+      this.held += node.plan.keys.length;
+    }
+    return node.plan;
   }
 
   private plan(keys: readonly string[]): MemberPlan {
@@ -148,8 +156,13 @@ interface PlanNode {
   plan: MemberPlan | undefined;
 }
 
-/** Bounds each trie to a few MB whatever shapes it is given. */
-export const MAX_PLAN_NODES = 10_000;
+const emptyNode = (): PlanNode => ({ next: new Map(), plan: undefined });
+
+/**
+ * Keys (trie nodes plus planned keys) each trie holds at most before it starts again: a few MB
+ * whatever shapes it is given. A key list longer than half of it is planned in a fresh trie.
+ */
+export const MAX_PLANNED_KEYS = 20_000;
 
 const contentPlans = new MemberPlans(volatile);
 const nestedPlans = new MemberPlans(undefined);

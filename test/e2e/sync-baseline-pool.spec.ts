@@ -161,7 +161,8 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       );
 
     // The run that takes over (the failure makes the connection due at once) finds nothing
-    // committed; the lost run stops at its next page or at its apply and rolls back.
+    // committed; the lost run finds its run failed at its next progress write (a page, or the one
+    // before its apply) and rolls back.
     const rerun = await waitFor(
       'a succeeded run after the lost one',
       async () => {

@@ -177,13 +177,13 @@ export class SyncRunner {
       }
 
       progress.resource = 'applying';
+      // Also the last check that no other process took this run over as lost, before the apply
+      // locks the connection row: the run that took over may hold that lock while it waits on
+      // rows this run wrote and has not committed (a baseline), a deadlock PostgreSQL would end
+      // by killing one of the two. A takeover between here and that lock still ends so.
       await this.writeProgress(run.id, progress);
       /** `written`: the instant of a baseline already written into the tables by its sink. */
       const apply = async (manager: EntityManager, written?: Date): Promise<void> => {
-        // Checked before the connection row is locked: a run that took this one over may hold
-        // that lock while it waits on rows this run wrote and has not committed (a baseline),
-        // and PostgreSQL would end the two by killing one of them as a deadlock.
-        await throwIfTakenOver(manager, run.id);
         const connection = await lockConnection(manager, run.connectionId);
         if (!connection || connection.status === 'deleted') {
           throw new RunAborted('interrupted', 'The connection was deleted during the run.');
@@ -427,17 +427,6 @@ export class SyncRunner {
          updated_at = now() WHERE id = $1`,
       [connection.id, ...names.map((name) => changes[name])],
     );
-  }
-}
-
-/** A run failed as lost (by another process) while it still ran stops here. */
-async function throwIfTakenOver(manager: EntityManager, runId: string): Promise<void> {
-  const [row] = await manager.query<Array<{ status: string }>>(
-    `SELECT status FROM sync_runs WHERE id = $1`,
-    [runId],
-  );
-  if (row?.status !== 'running') {
-    throw new RunAborted('worker_lost', 'The run was taken over as lost; nothing applied.');
   }
 }
 
