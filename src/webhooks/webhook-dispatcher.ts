@@ -158,9 +158,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async claim(limit: number): Promise<ClaimedDelivery[]> {
+    // Due-ness follows the injectable Clock (tests move it to make retries due); leases follow
+    // real time, as the attempts they cover do: on the Clock, moving it would end every lease
+    // in flight and send those deliveries a second time.
     const now = this.clock.now();
+    const wallNow = new Date();
     // Longer than any attempt (timeout) plus recording it; a lease that ran out means its holder died.
-    const leaseUntil = new Date(now.getTime() + this.config.webhooks.timeoutMs * 2 + 5_000);
+    const leaseUntil = new Date(wallNow.getTime() + this.config.webhooks.timeoutMs * 2 + 5_000);
     const perEndpoint = Math.max(1, Math.floor(this.config.webhooks.concurrency / 4));
     // An UPDATE through TypeORM's pg driver answers [rows, count].
     const [rows] = await this.dataSource.query<[ClaimedDelivery[], number]>(
@@ -175,7 +179,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
          ORDER BY d.endpoint_id, d.connection_id, d.sequence, d.created_at, d.id
        ), leased AS (
          SELECT endpoint_id, connection_id FROM webhook_deliveries
-         WHERE status = 'pending' AND leased_until > $1
+         WHERE status = 'pending' AND leased_until > $5
        ), busy AS (
          SELECT endpoint_id, count(*) AS n FROM leased GROUP BY endpoint_id
        ), due AS (
@@ -183,7 +187,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
                 row_number() OVER (PARTITION BY h.endpoint_id ORDER BY h.next_attempt_at, h.id) AS rank
          FROM heads h JOIN webhook_endpoints w ON w.id = h.endpoint_id
          WHERE w.enabled AND h.next_attempt_at <= $1
-           AND (h.leased_until IS NULL OR h.leased_until <= $1)
+           AND (h.leased_until IS NULL OR h.leased_until <= $5)
            -- A stream with a delivery in flight waits, even when a replay or a manual retry
            -- put an earlier sequence at its head meanwhile: one in flight per stream.
            AND NOT EXISTS (
@@ -200,9 +204,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
        )
        UPDATE webhook_deliveries d SET leased_until = $4
        FROM locked WHERE d.id = locked.id AND d.status = 'pending'
-         AND (d.leased_until IS NULL OR d.leased_until <= $1)
+         AND (d.leased_until IS NULL OR d.leased_until <= $5)
        RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.max_attempts, d.leased_until`,
-      [now, limit, perEndpoint, leaseUntil],
+      [now, limit, perEndpoint, leaseUntil, wallNow],
     );
     return rows;
   }
@@ -222,7 +226,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       if (!endpoint || !event) return; // deleted meanwhile: the cascade removed the delivery too
       // Disabled since the claim (a 410 elsewhere, its owner), or the lease too short to finish
       // an attempt (a slow pool or clock): hand the delivery back instead of sending.
-      const leaseLeft = delivery.leased_until.getTime() - this.clock.now().getTime();
+      const leaseLeft = delivery.leased_until.getTime() - Date.now();
       if (!endpoint.enabled || leaseLeft < this.config.webhooks.timeoutMs + 1_000) {
         await this.release(delivery);
         return;

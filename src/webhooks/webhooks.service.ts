@@ -270,7 +270,12 @@ export class WebhooksService {
         })
         .getOne();
       if (!delivery) throw deliveryNotFound();
-      if (delivery.status === 'pending' && delivery.leasedUntil && delivery.leasedUntil > now) {
+      // Leases are real time, not the Clock's (webhook-dispatcher.ts).
+      if (
+        delivery.status === 'pending' &&
+        delivery.leasedUntil &&
+        delivery.leasedUntil.getTime() > Date.now()
+      ) {
         throw new ProblemException('conflict', 'This delivery is being sent right now.');
       }
       if (delivery.status !== 'pending') {

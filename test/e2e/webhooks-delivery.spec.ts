@@ -153,6 +153,37 @@ describe('webhook deliveries (e2e: real receivers on 127.0.0.1, real PostgreSQL)
     expect(hooks.verified('whsec_' + Buffer.alloc(32, 7).toString('base64'))).toEqual([]);
   });
 
+  it('sends a delivery in flight once when the clock moves a day on', async () => {
+    const { token } = await application('Learning platform');
+    const hooks = await receiver();
+    // Each answer comes after 1.5 s (the timeout is 2 s): the clock moves while one is awaited.
+    let arrived = 0;
+    hooks.respond = async (_request, response) => {
+      arrived += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      response.writeHead(204);
+      response.end();
+    };
+    const { id, secret } = await endpoint(token, {
+      url: hooks.url,
+      event_types: ['connection.*'],
+    });
+    const connectionId = await connectionWithChanges(token, 0);
+    await eventually(() => expect(arrived).toBeGreaterThanOrEqual(1));
+    // What a test moving the schedule to the next 04:00 does; leases must not end with it.
+    await advance(24 * HOUR);
+    await hooks.waitFor(2);
+    await eventually(async () => {
+      const sent = await deliveries(token, id);
+      expect(sent.map((d) => d.status)).toEqual(['succeeded', 'succeeded']);
+    });
+    const ids = hooks.requests.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    expect(sequencesOf(hooks.verified(secret), connectionId)).toEqual([1, 2]);
+    hooks.respond = answer(204);
+  });
+
   it('filters by event type with wildcards and by connection', async () => {
     const { token } = await application('Planner');
     const first = await connectionWithChanges(token, 0);
