@@ -82,7 +82,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * An object's members in key order, without the keys in `skip`. It runs for every record of
+ * An object's members in key order, without the keys its plans leave out. It runs for every record of
  * every run, and a no-change run is little else, so the sorted, quoted keys of each key list
  * are planned once (see `MemberPlans`) and the text is one concatenation. Keys sort by UTF-16
  * code units, as `<` compares.
@@ -123,6 +123,21 @@ class MemberPlans {
   constructor(private readonly skip: ReadonlySet<string> | undefined) {}
 
   of(keys: readonly string[]): MemberPlan {
+    return this.find(keys) ?? this.add(keys);
+  }
+
+  /** The plan kept for this key list, if any: the path of every lookup after the first. */
+  private find(keys: readonly string[]): MemberPlan | undefined {
+    let node: PlanNode | undefined = this.root;
+    for (const key of keys) {
+      node = node.next.get(key);
+      if (node === undefined) return undefined;
+    }
+    return node.plan;
+  }
+
+  private add(keys: readonly string[]): MemberPlan {
+    // At most one node and one planned key per key are added.
     if (this.held + keys.length * 2 > MAX_PLANNED_KEYS) {
       this.root = emptyNode();
       this.held = 0;
@@ -137,10 +152,8 @@ class MemberPlans {
       }
       node = next;
     }
-    if (node.plan === undefined) {
-      node.plan = this.plan(keys);
-      this.held += node.plan.keys.length;
-    }
+    node.plan = this.plan(keys);
+    this.held += node.plan.keys.length;
     return node.plan;
   }
 

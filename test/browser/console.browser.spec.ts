@@ -11,6 +11,7 @@ import { accessToken, createApplication, TEST_ADMIN_TOKEN } from '../support/aut
 import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser';
 import { expectContract } from '../support/contract';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { waitFor } from '../support/gateway-processes';
 import { startTestSandbox } from '../support/sandbox';
 import { connectThroughLink, query, waitForLatestRun, waitForRun } from '../support/sync';
 import { answer, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -242,19 +243,21 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     // Resuming makes the connection due at once. That run ends here, before the next test
     // changes the sandbox: otherwise it can read the people before they are deleted, and the
     // next "Sync now" joins it instead of starting a run of its own.
-    const deadline = Date.now() + 20_000;
-    let resumed: { id: string } | undefined;
-    while (!resumed && Date.now() < deadline) {
-      [resumed] = await query<{ id: string }>(
-        gateway,
-        `SELECT id FROM sync_runs WHERE connection_id = $1 AND trigger = 'schedule'
-           AND queued_at >= $2 ORDER BY queued_at LIMIT 1`,
-        [connectionId, resumedAt],
-      );
-      if (!resumed) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(resumed).toBeDefined();
-    expect((await waitForRun(gateway, token, resumed!.id)).status).toBe('succeeded');
+    const resumed = await waitFor(
+      'the run resuming starts',
+      async () =>
+        (
+          await query<{ id: string }>(
+            gateway,
+            `SELECT id FROM sync_runs WHERE connection_id = $1 AND trigger = 'schedule'
+               AND queued_at >= $2 ORDER BY queued_at LIMIT 1`,
+            [connectionId, resumedAt],
+          )
+        )[0],
+      20_000,
+      50,
+    );
+    expect((await waitForRun(gateway, token, resumed.id)).status).toBe('succeeded');
   });
 
   it('holds back a mass deletion and confirms it from the run page', async () => {

@@ -62,6 +62,13 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       );
   };
 
+  /** The sandbox's people by remote id, sorted: what every first sync here must store. */
+  const people = (): string[] =>
+    sandbox.state.store
+      .employees()
+      .map((e) => String(e.id))
+      .sort();
+
   /** A new connection whose first sync has written its employees, uncommitted, and stalls. */
   const firstSyncStalled = async (
     name: string,
@@ -100,10 +107,6 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
     );
     expect(state).toEqual({ writers: 1, staged_runs: 1 });
 
-    const people = sandbox.state.store
-      .employees()
-      .map((e) => String(e.id))
-      .sort();
     for (const connectionId of [first, second]) {
       const run = await waitForLatestRun(gateway, token, connectionId);
       expect(run).toMatchObject({ trigger: 'connect', status: 'succeeded', error: null });
@@ -112,7 +115,7 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
         `SELECT remote_id FROM employees WHERE connection_id = $1 AND remote_deleted_at IS NULL`,
         [connectionId],
       );
-      expect(stored.map((r) => r.remote_id).sort()).toEqual(people);
+      expect(stored.map((r) => r.remote_id).sort()).toEqual(people());
     }
   }, 60_000);
 
@@ -177,11 +180,7 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       30_000,
       50,
     );
-    const people = sandbox.state.store
-      .employees()
-      .map((e) => String(e.id))
-      .sort();
-    expect(rerun).toMatchObject({ status: 'succeeded', created: people.length });
+    expect(rerun).toMatchObject({ status: 'succeeded', created: people().length });
     const [first] = await query<{ status: string; code: string }>(
       gateway,
       `SELECT status, error->>'code' AS code FROM sync_runs WHERE id = $1`,
@@ -207,7 +206,7 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
       `SELECT remote_id FROM employees WHERE connection_id = $1`,
       [connectionId],
     );
-    expect(stored.map((r) => r.remote_id).sort()).toEqual(people);
+    expect(stored.map((r) => r.remote_id).sort()).toEqual(people());
     const events = await query<{ type: string; baseline: boolean | null }>(
       gateway,
       `SELECT type, (data->'object'->>'baseline')::boolean AS baseline FROM events

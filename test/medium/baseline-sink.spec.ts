@@ -293,7 +293,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     const runId = randomUUID();
     const records = recordsFor(connectionId);
     // A budget of 0: spent as soon as the first batch is in the transaction.
-    const sink = sinkFor(connectionId, { runId: runId, maxOpenMs: 0 });
+    const sink = sinkFor(connectionId, { runId, maxOpenMs: 0 });
     await stageAll(sink, records);
 
     expect(sink.direct).toBe(false);

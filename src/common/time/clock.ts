@@ -1,8 +1,8 @@
 /**
  * The time the webhook pipeline schedules by. One injectable source instead of `new Date()`
  * scattered around, so a test can move time forward (a receiver "down for a day") without
- * waiting, while production simply reads the system clock. Every process on one machine that
- * was never moved agrees with every other, which the dispatcher's leases rely on.
+ * waiting, while production simply reads the system clock. The dispatcher's leases do not use
+ * it: they cover attempts, which take real time, and moving the clock must not end them.
  */
 import { Injectable } from '@nestjs/common';
 

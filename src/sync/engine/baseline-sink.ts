@@ -211,7 +211,6 @@ export class BaselineSink implements ChangeSink {
   }
 
   private async send(resource: GatewayResource): Promise<void> {
-    await this.copies.drain();
     const batch = this.batches.get(resource);
     if (!batch || batch.rowCount === 0) return;
     this.batches.delete(resource);

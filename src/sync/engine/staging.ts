@@ -75,7 +75,6 @@ export class StagingSink implements ChangeSink {
   }
 
   private async send(): Promise<void> {
-    await this.copies.drain();
     if (this.batch.rowCount === 0) return;
     const payload = this.batch.finish();
     this.batch = new BinaryCopyWriter();
