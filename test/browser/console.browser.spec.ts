@@ -354,7 +354,16 @@ describeIfChromium(`operator console in a real browser (Chromium, JavaScript off
     await page.goto(`${gateway.url}/console/webhooks`);
     await submit(`button[data-delivery-id="${delivery.id}"]`);
     expect(await text(page.locator('#flash'))).toContain('sent again now');
-    await receiver.waitFor(before + 1, 5_000);
+    await receiver.waitFor(before + 1, 5_000).catch(async (error: unknown) => {
+      // Failed once in CI under load (2026-12-07): say what the delivery looked like then.
+      const [state] = await query(
+        gateway,
+        `SELECT status, attempts, next_attempt_at, leased_until, now() AS db_now
+         FROM webhook_deliveries WHERE id = $1`,
+        [delivery.id],
+      );
+      throw new Error(`${String(error)}; delivery then: ${JSON.stringify(state)}`);
+    });
     expect(receiver.requests[before]!.at).toBeLessThan(scheduledAt);
 
     const row = page.locator(`tr[data-delivery-id="${delivery.id}"]`);
