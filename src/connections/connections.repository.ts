@@ -38,8 +38,8 @@ export class ConnectionsRepository {
 
   /**
    * Locks the row for the rest of the transaction (status changes, credential writes). FOR NO
-   * KEY UPDATE, like the UPDATE it precedes: it must not wait for the key-share lock a first sync
-   * holds while it writes the connection's data (baseline-sink.ts).
+   * KEY UPDATE, the lock the UPDATE it precedes takes anyway: unlike FOR UPDATE, it does not wait
+   * for the key-share locks of rows being inserted that reference the connection (sync runs).
    */
   lockOne(
     applicationId: string,

@@ -42,6 +42,68 @@ describe('migrations (medium, real PostgreSQL)', () => {
     expect(await pendingSchemaChanges(dataSource)).toEqual({ up: [], down: [] });
   });
 
+  it("delete a connection's data with the connection row, and only its data", async () => {
+    await runPendingMigrations(dataSource);
+    const [app] = await dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO applications (name, client_id, client_secret_hash)
+       VALUES ('Cascade', 'app_cascade', 'x') RETURNING id`,
+    );
+    const connection = async (ref: string): Promise<string> => {
+      const [row] = await dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO connections (application_id, customer_ref) VALUES ($1, $2) RETURNING id`,
+        [app!.id, ref],
+      );
+      return row!.id;
+    };
+    const [gone, kept] = [await connection('gone'), await connection('kept')];
+    // One row per data table and connection, with only the columns each requires.
+    const required: Record<string, string> = {
+      employees: '',
+      teams: `, type`,
+      positions: `, title`,
+      reporting_lines: `, employee_id, manager_id`,
+      absence_types: `, name`,
+      absences: `, employee_id, start_date, end_date`,
+    };
+    const values: Record<string, string> = {
+      employees: '',
+      teams: `, 'team'`,
+      positions: `, 'Engineer'`,
+      reporting_lines: `, gen_random_uuid(), gen_random_uuid()`,
+      absence_types: `, 'Vacation'`,
+      absences: `, gen_random_uuid(), '2026-01-01', '2026-01-02'`,
+    };
+    const rowsOf = async (connectionId: string): Promise<number> => {
+      let n = 0;
+      for (const table of Object.keys(required)) {
+        const [row] = await dataSource.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM ${table} WHERE connection_id = $1`,
+          [connectionId],
+        );
+        n += row!.n;
+      }
+      return n;
+    };
+    for (const connectionId of [gone, kept]) {
+      for (const [table, columns] of Object.entries(required)) {
+        await dataSource.query(
+          `INSERT INTO ${table} (id, connection_id, remote_id, hash, data${columns})
+           VALUES (gen_random_uuid(), $1, '1', 'h', '{}'${values[table]})`,
+          [connectionId],
+        );
+      }
+    }
+    expect(await rowsOf(gone)).toBe(6);
+
+    await dataSource.query(`DELETE FROM connections WHERE id = $1`, [gone]);
+
+    expect(await rowsOf(gone)).toBe(0);
+    expect(await rowsOf(kept)).toBe(6);
+    // And with the application, through the connections' own cascade.
+    await dataSource.query(`DELETE FROM applications WHERE id = $1`, [app!.id]);
+    expect(await rowsOf(kept)).toBe(0);
+  });
+
   it('run each pending migration once even when several processes migrate at the same time', async () => {
     const other = await createEmptyDatabase();
     const sources = await Promise.all(

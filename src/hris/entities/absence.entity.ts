@@ -1,18 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { ConnectionEntity } from '../../connections/connection.entity';
+import { Column, Entity, Index } from 'typeorm';
 import { UnifiedRecordBase } from './unified-record.base';
 
 @Entity({ name: 'absences' })
 @Index('absences_connection_remote_unique', ['connectionId', 'remoteId'], { unique: true })
-@Index('absences_connection_id_idx', ['connectionId', 'id'])
 @Index('absences_connection_updated_idx', ['connectionId', 'updatedAt', 'id'])
 @Index('absences_connection_employee_idx', ['connectionId', 'employeeId'])
 @Index('absences_connection_dates_idx', ['connectionId', 'endDate', 'startDate'])
 export class AbsenceEntity extends UnifiedRecordBase {
-  @ManyToOne(() => ConnectionEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'connection_id' })
-  connection?: ConnectionEntity;
-
   @Column({ name: 'employee_id', type: 'uuid' })
   employeeId!: string;
 

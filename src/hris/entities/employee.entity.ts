@@ -1,10 +1,8 @@
-import { Column, Entity, Index, ManyToOne, JoinColumn } from 'typeorm';
-import { ConnectionEntity } from '../../connections/connection.entity';
+import { Column, Entity, Index } from 'typeorm';
 import { UnifiedRecordBase } from './unified-record.base';
 
 @Entity({ name: 'employees' })
 @Index('employees_connection_remote_unique', ['connectionId', 'remoteId'], { unique: true })
-@Index('employees_connection_id_idx', ['connectionId', 'id'])
 @Index('employees_connection_updated_idx', ['connectionId', 'updatedAt', 'id'])
 @Index('employees_connection_email_idx', ['connectionId', 'emailLower'])
 @Index('employees_connection_manager_idx', ['connectionId', 'managerId'])
@@ -12,10 +10,6 @@ import { UnifiedRecordBase } from './unified-record.base';
 @Index('employees_connection_department_idx', ['connectionId', 'departmentId'])
 @Index('employees_connection_position_idx', ['connectionId', 'positionId'])
 export class EmployeeEntity extends UnifiedRecordBase {
-  @ManyToOne(() => ConnectionEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'connection_id' })
-  connection?: ConnectionEntity;
-
   @Column({ type: 'text', nullable: true })
   status!: string | null;
 

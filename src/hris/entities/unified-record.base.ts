@@ -8,11 +8,16 @@ import { Column, PrimaryColumn } from 'typeorm';
  * beside it on each table exist for filters and indexes only.
  */
 export abstract class UnifiedRecordBase {
+  /**
+   * The primary key is (connection_id, id), in that order: every read names its connection, so
+   * this one index serves lookups by id and the API's keyset pages, where a key on `id` alone
+   * needed a second index on (connection_id, id) that every write paid for.
+   */
+  @PrimaryColumn({ name: 'connection_id', type: 'uuid' })
+  connectionId!: string;
+
   @PrimaryColumn('uuid')
   id!: string;
-
-  @Column({ name: 'connection_id', type: 'uuid' })
-  connectionId!: string;
 
   @Column({ name: 'remote_id', type: 'text' })
   remoteId!: string;

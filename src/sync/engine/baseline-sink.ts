@@ -185,8 +185,8 @@ export class BaselineSink implements ChangeSink {
 
   /**
    * Rolls back whatever is still open and gives the connection back. Every ending that is not
-   * `commit` calls this before anything else locks the connection row: the rows written so far
-   * hold a key-share lock on it, and a lock taken for the failure record would wait forever.
+   * `commit` calls this first, before the failure is recorded: the run's rows are gone by then,
+   * and the failure record does not wait for a pool connection this run still holds.
    */
   async abort(): Promise<void> {
     await this.settle();

@@ -168,8 +168,8 @@ export class SyncRunner {
         settings.deletion_threshold,
       );
       if (exceeded && run.confirmsRunId === null) {
-        // Unreachable for a baseline (nothing stored, nothing to delete); the hold locks the
-        // connection row, which the baseline transaction's rows hold a key-share lock on.
+        // Unreachable for a baseline (nothing stored, nothing to delete); rolled back anyway
+        // before the hold is recorded, as before a failure.
         await baselineSink?.abort();
         const guard: RunDeletionGuard = { resource: 'employees', ...counted };
         await this.hold(run, guard, progress, warnings, requestsOf(stats()));
@@ -274,8 +274,8 @@ export class SyncRunner {
         await this.dataSource.transaction((manager) => apply(manager));
       }
     } catch (error) {
-      // Before the failure is recorded: that locks the connection row, on which the rows of an
-      // open baseline transaction hold a key-share lock.
+      // Before the failure is recorded: a failed baseline's rows go and its pool connection
+      // comes back first.
       await baselineSink
         ?.abort()
         .catch((abortError: unknown) =>
@@ -438,8 +438,8 @@ async function lockConnection(
     manager
       .getRepository(ConnectionEntity)
       .createQueryBuilder('c')
-      // Not FOR UPDATE: a first sync's data rows hold a key-share lock on this row until its
-      // commit, and its own apply (or another process recording its loss) must not wait for it.
+      // Not FOR UPDATE: the apply updates non-key columns only, and FOR NO KEY UPDATE does not
+      // wait for the key-share locks of sync runs being queued for the connection.
       .setLock('for_no_key_update')
       .where('c.id = :id', { id: connectionId })
       .getOne()

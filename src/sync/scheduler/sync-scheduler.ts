@@ -3,8 +3,8 @@
  * 1. fails runs whose worker stopped sending heartbeats (a crashed or killed process),
  * 2. queues a run for each connection whose schedule is due, claiming the connection rows with
  *    `FOR NO KEY UPDATE SKIP LOCKED` and moving `next_sync_at` in the same transaction, so however
- *    many replicas tick, each due sync is queued once (not FOR UPDATE: that would skip a
- *    connection whose first sync holds a key-share lock on it while it writes),
+ *    many replicas tick, each due sync is queued once (not FOR UPDATE: that would also skip a
+ *    connection while anything referencing it, such as a run being queued, is inserted),
  * 3. claims queued runs (`FOR UPDATE SKIP LOCKED` again) up to its free concurrency and runs them.
  * Plain PostgreSQL rows instead of a job-queue library: the run table is already the queue and
  * the history, and one more schema (pg-boss) would duplicate both.
