@@ -167,8 +167,15 @@ describe('readAll', () => {
     let loaded: (index: StoredIndex) => void = () => undefined;
     const employees = new Promise<StoredIndex>((resolve) => (loaded = resolve));
     const sink = new RecordingSink();
+    const session = sessionOf({ employees: [[ada]], absences: [[absence('a1', '1')]] });
+    let employeesRequested = false;
+    const employeePages = session.employees.bind(session);
+    session.employees = () => {
+      employeesRequested = true;
+      return employeePages();
+    };
     const reading = readAll(
-      sessionOf({ employees: [[ada]], absences: [[absence('a1', '1')]] }),
+      session,
       plan(),
       {
         employees,
@@ -177,6 +184,8 @@ describe('readAll', () => {
       sink,
     );
     await new Promise((resolve) => setImmediate(resolve));
+    // Personio is asked for the first page while the index loads; nothing is offered before it.
+    expect(employeesRequested).toBe(true);
     expect(sink.staged).toEqual([]);
     loaded(StoredIndex.of([['1', { hash: contentHash(adaData), live: true }]]));
     const outcome = await reading;
@@ -196,6 +205,18 @@ describe('readAll', () => {
         new RecordingSink(),
       ),
     ).rejects.toThrow('index query failed');
+  });
+
+  it('reads a company with no employees against the stored index, so the stored ones are deleted', async () => {
+    const outcome = await readAll(
+      sessionOf({ employees: [] }),
+      plan(),
+      { employees: Promise.resolve(StoredIndex.of([['1', { hash: 'old', live: true }]])) },
+      new RecordingSink(),
+    );
+    expect(deletionsOf(outcome.reads.employees)).toEqual([
+      { remoteId: '1', reason: 'removed_in_source' },
+    ]);
   });
 
   it('lets a failed read throw, so nothing after it can be used to delete', async () => {

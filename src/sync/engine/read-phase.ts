@@ -195,11 +195,17 @@ export async function readAll(
   const order = resourcesRead(plan);
 
   if (order.includes('employees')) {
-    await awaitIndexes('employees', 'reporting_lines');
-    const employees = readOf('employees');
-    const lines = readOf('reporting_lines');
+    // Awaited at the first page, not before the loop: the index loads while Personio answers
+    // the first request.
+    let employeeReads: Promise<[ResourceRead, ResourceRead]> | undefined;
+    const readsOfEmployees = (): Promise<[ResourceRead, ResourceRead]> =>
+      (employeeReads ??= awaitIndexes('employees', 'reporting_lines').then(() => [
+        readOf('employees'),
+        readOf('reporting_lines'),
+      ]));
     const positions = new Map<RemoteId, UnifiedPosition>();
     for await (const page of readAhead(session.employees())) {
+      const [employees, lines] = await readsOfEmployees();
       const exposed = exposeEmployees(page, plan);
       for (const issue of exposed.issues) warn(describeMappingIssue(issue));
       for (const { remote_id, reason } of exposed.excluded) {
@@ -235,6 +241,7 @@ export async function readAll(
       }
       await hooks.onPage?.('employees', page.length);
     }
+    const [employees, lines] = await readsOfEmployees();
     // Lines and positions come from the employee read: they are only as complete as it is.
     lines.deletionsTrusted &&= employees.deletionsTrusted;
     if (order.includes('positions')) {
