@@ -188,8 +188,7 @@ describe('first syncs, the database pool and the connection row (e2e)', () => {
     );
     expect(first).toEqual({ status: 'failed', code: 'worker_lost' });
     // It stopped by itself, seeing its run taken over, and not by an error such as PostgreSQL's
-    // deadlock detector ending it (what happens when it applies anyway: the run that took over
-    // waits on its rows while holding the connection row the lost run's apply locks).
+    // deadlock detector ending it (the order of the locks, test/medium/baseline-sink.spec.ts).
     const errors = gateway.logs.filter((l) => l.run === lost!.id && l.level === 'error');
     expect(errors.map((l) => l.err)).toEqual([]);
     await waitFor(

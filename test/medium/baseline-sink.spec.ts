@@ -5,15 +5,17 @@
  * staging without a trace in the data tables.
  */
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { EventsWriter } from '../../src/events/events.writer';
 import { gatewayId, gatewayRef, type GatewayResource } from '../../src/hris/gateway-id';
 import { applyChanges } from '../../src/sync/engine/apply-phase';
 import { BaselineSink } from '../../src/sync/engine/baseline-sink';
+import { lockForApply } from '../../src/sync/engine/connection-locks';
 import type { ChangeSink, StagedRecord } from '../../src/sync/engine/read-phase';
 import { StagingSink } from '../../src/sync/engine/staging';
 import { createMigratedDatabase, type TestDatabase } from '../support/database';
+import { waitFor } from '../support/gateway-processes';
 import { FIRST_SYNC_WRITERS_SQL } from '../support/sync';
 
 /** More than two COPY batches (500 rows each) of employees. */
@@ -130,21 +132,26 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
   };
 
   /** The staged path's baseline: what a run without a direct sink stores. */
+  const applyIn = (
+    manager: EntityManager,
+    connectionId: string,
+    runId: string,
+    records: StagedRecord[],
+  ) =>
+    applyChanges({
+      manager,
+      events: new EventsWriter(),
+      connection: { id: connectionId, applicationId, customerRef: 'x' },
+      runId,
+      now: NOW,
+      today: TODAY,
+      baseline: true,
+      resources: RESOURCES,
+      staged: counted(records),
+      deletions: {},
+    });
   const applyStaged = async (connectionId: string, runId: string, records: StagedRecord[]) =>
-    dataSource.transaction((manager) =>
-      applyChanges({
-        manager,
-        events: new EventsWriter(),
-        connection: { id: connectionId, applicationId, customerRef: 'x' },
-        runId,
-        now: NOW,
-        today: TODAY,
-        baseline: true,
-        resources: RESOURCES,
-        staged: counted(records),
-        deletions: {},
-      }),
-    );
+    dataSource.transaction((manager) => applyIn(manager, connectionId, runId, records));
 
   /** Every stored column but the connection's own id, per table, in a comparable form. */
   const stored = async (connectionId: string): Promise<StoredRow[]> => {
@@ -293,6 +300,47 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     expect(await countOf(connectionId)).toBe(0);
     expect(await firstSyncWriters()).toBe(0);
     await sink.abort(); // a second call (the runner's finally) is harmless
+  });
+
+  it('lets the apply of a run that took over wait for an open first sync holding nothing: no deadlock', async () => {
+    const connectionId = await newConnection();
+    const records = recordsFor(connectionId);
+    // The lost run: a first sync with every row written, uncommitted.
+    const lost = sinkFor(connectionId, { runId: randomUUID(), maxOpenMs: 60_000 });
+    await stageAll(lost, records);
+    // The run that took over: the same records staged, then its apply with the runner's locks.
+    const runId = randomUUID();
+    await stageAll(new StagingSink(dataSource.manager, runId, connectionId), records);
+    const takeover = dataSource.transaction(async (manager) => {
+      await lockForApply(manager, connectionId);
+      return applyIn(manager, connectionId, runId, records);
+    });
+    takeover.catch(() => undefined);
+    await waitFor(
+      'the apply of the run that took over to wait',
+      async () => {
+        const [row] = await dataSource.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return row!.n > 0 ? true : undefined;
+      },
+      10_000,
+      20,
+    );
+
+    // The lost run's apply takes the same locks; it then finds its run taken over and rolls
+    // back. Had the other apply held the connection row while it waited on these rows, this
+    // would wait for it in turn, and PostgreSQL's deadlock detector would end one of the two.
+    const manager = await lost.transaction();
+    expect(await lockForApply(manager, connectionId)).not.toBeNull();
+    await lost.abort();
+
+    await takeover;
+    const rows = await stored(connectionId);
+    expect(rows.map((r) => ({ ...r, id: undefined }))).toEqual(
+      reference.map((r) => ({ ...r, id: undefined })),
+    );
   });
 
   it('moves everything into staging once its time budget is spent, and applies the same rows', async () => {

@@ -20,6 +20,7 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import type { IsoDate } from '../../../connectors/unified';
 import { BinaryCopyWriter, copyBinary } from '../../database/binary-copy';
 import { gatewayId, type GatewayResource } from '../../hris/gateway-id';
+import { lockDataWrites } from './connection-locks';
 import { batchIsFull, OneCopyInFlight } from './copy-batches';
 import { settledOnInsertValues } from './effective-date-events';
 import type { ChangeSink, StagedRecord } from './read-phase';
@@ -204,6 +205,9 @@ export class BaselineSink implements ChangeSink {
     this.client = (await runner.connect()) as ClientBase;
     this.runner = runner;
     await runner.startTransaction();
+    // Held to the end of the transaction: another run's apply waits for it before it locks the
+    // connection row, never while holding it (connection-locks.ts).
+    await lockDataWrites(runner.manager, this.options.connectionId);
     const idleMs = Math.round(this.options.maxOpenMs + IDLE_BEYOND_BUDGET_MS);
     await runner.query(`SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
     this.openedAt = Date.now();

@@ -27,6 +27,7 @@ import type {
 } from '../runs/sync-run.entity';
 import { analyzeStaging, applyChanges, emptyCounts, type Deletion } from './apply-phase';
 import { BaselineSink, writesBaselineDirectly } from './baseline-sink';
+import { lockConnection, lockForApply } from './connection-locks';
 import { openConnection } from './connection-session';
 import { writeEffectiveDateEvents } from './effective-date-events';
 import {
@@ -177,14 +178,16 @@ export class SyncRunner {
       }
 
       progress.resource = 'applying';
-      // Also the last check that no other process took this run over as lost, before the apply
-      // locks the connection row: the run that took over may hold that lock while it waits on
-      // rows this run wrote and has not committed (a baseline), a deadlock PostgreSQL would end
-      // by killing one of the two. A takeover between here and that lock still ends so.
+      // Also the last check that no other process took this run over as lost: such a run stops
+      // here. One taken over after this write applies, finds its run no longer running and
+      // rolls back; the locks' order (connection-locks.ts) keeps it and the run that took over
+      // from waiting on each other.
       await this.writeProgress(run.id, progress);
       /** `written`: the instant of a baseline already written into the tables by its sink. */
       const apply = async (manager: EntityManager, written?: Date): Promise<void> => {
-        const connection = await lockConnection(manager, run.connectionId);
+        // The data-write lock first: a first sync still writing this connection's rows (a run
+        // taken over as lost) is waited for before the connection row is held (connection-locks.ts).
+        const connection = await lockForApply(manager, run.connectionId);
         if (!connection || connection.status === 'deleted') {
           throw new RunAborted('interrupted', 'The connection was deleted during the run.');
         }
@@ -428,22 +431,6 @@ export class SyncRunner {
       [connection.id, ...names.map((name) => changes[name])],
     );
   }
-}
-
-async function lockConnection(
-  manager: EntityManager,
-  connectionId: string,
-): Promise<ConnectionEntity | null> {
-  return (
-    manager
-      .getRepository(ConnectionEntity)
-      .createQueryBuilder('c')
-      // Not FOR UPDATE: the apply updates non-key columns only, and FOR NO KEY UPDATE does not
-      // wait for the key-share locks of sync runs being queued for the connection.
-      .setLock('for_no_key_update')
-      .where('c.id = :id', { id: connectionId })
-      .getOne()
-  );
 }
 
 export function requestsOf(stats: ReadStats | undefined): RunRequests {

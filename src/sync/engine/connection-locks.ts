@@ -1,0 +1,56 @@
+/**
+ * Owns the order in which a connection's writers take their locks, so that two of them never
+ * wait on each other. A first sync written straight into the tables (baseline-sink.ts) holds
+ * uncommitted rows for its whole read; another run's apply inserting the same remote ids waits
+ * on those rows. If that apply held the connection row meanwhile, and the first sync's own
+ * apply then asked for the connection row, each would wait on the other: a run taken over as
+ * lost meets the run that took over exactly so. PostgreSQL's deadlock detector would end one of
+ * them after a second, and count a failure against a healthy connection.
+ *
+ * So every transaction that writes a connection's data first takes the connection's data-write
+ * lock (a transaction-level advisory lock), and only then the connection row: a first sync at
+ * its first batch, an apply before anything else. An apply that meets an open first sync then
+ * waits holding nothing, the first sync's apply finds the connection row free, and whichever
+ * ends first lets the other go on. Status changes, failure records and the scheduler's claims
+ * write no data and take only the row lock. A hash collision between two connections costs a
+ * wait, never a wrong result.
+ */
+import type { EntityManager } from 'typeorm';
+import { ConnectionEntity } from '../../connections/connection.entity';
+
+/** The first key of the gateway's two-key advisory locks: "data writes of a connection". */
+const DATA_WRITE_LOCK_SPACE = 0x68726973; // "hris"
+
+/** Takes the connection's data-write lock for the rest of the transaction (re-entrant). */
+export async function lockDataWrites(manager: EntityManager, connectionId: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [
+    DATA_WRITE_LOCK_SPACE,
+    connectionId,
+  ]);
+}
+
+/**
+ * Locks the connection row for the rest of the transaction. Not FOR UPDATE: the callers update
+ * non-key columns only, and FOR NO KEY UPDATE does not wait for the key-share locks of sync runs
+ * being queued for the connection.
+ */
+export function lockConnection(
+  manager: EntityManager,
+  connectionId: string,
+): Promise<ConnectionEntity | null> {
+  return manager
+    .getRepository(ConnectionEntity)
+    .createQueryBuilder('c')
+    .setLock('for_no_key_update')
+    .where('c.id = :id', { id: connectionId })
+    .getOne();
+}
+
+/** What an apply locks, in this order: the connection's data writes, then its row. */
+export async function lockForApply(
+  manager: EntityManager,
+  connectionId: string,
+): Promise<ConnectionEntity | null> {
+  await lockDataWrites(manager, connectionId);
+  return lockConnection(manager, connectionId);
+}
