@@ -801,7 +801,16 @@ async function largeCompanyMemory(
     log(
       `${fmt(size)}: ${finished ? '' : 'NOT FINISHED, '}${seconds(watched.wallMs)} s wall (${timeline(watched)}), gateway ${seconds(cpu.gateway)} s CPU, PostgreSQL ${seconds(cpu.postgres)} s CPU; peak RSS ${mib(hwm)} MiB; by phase ${JSON.stringify(phases)}`,
     );
-    const phasePeak = (name: string): number => mib(peakByPhase.get(name) ?? 0);
+    /** A phase shorter than one poll (a first sync's apply often is) has no sample: no metric. */
+    const phasePeaks = (
+      [
+        ['employees', 'peak RSS sampled while reading employees'],
+        ['absences', 'peak RSS sampled while reading absences'],
+        ['applying', 'peak RSS sampled while applying'],
+      ] as const
+    )
+      .filter(([phase]) => peakByPhase.has(phase))
+      .map(([phase, name]) => ({ name, value: mib(peakByPhase.get(phase)!), unit: 'MiB' }));
     const progress = watched.run.progress;
 
     // A no-change re-sync holds what the initial one did not: the stored index (remote id ->
@@ -834,17 +843,7 @@ async function largeCompanyMemory(
           target: '< 400 MB (381 MiB), flat',
         },
         { name: 'RSS idle before the sync', value: mib(idleKib), unit: 'MiB' },
-        {
-          name: 'peak RSS sampled while reading employees',
-          value: phasePeak('employees'),
-          unit: 'MiB',
-        },
-        {
-          name: 'peak RSS sampled while reading absences',
-          value: phasePeak('absences'),
-          unit: 'MiB',
-        },
-        { name: 'peak RSS sampled while applying', value: phasePeak('applying'), unit: 'MiB' },
+        ...phasePeaks,
         { name: 'wall time', value: seconds(watched.wallMs), unit: 's' },
         { name: 'read phase', value: seconds(readPhaseMs(watched)), unit: 's' },
         { name: 'apply phase', value: seconds(phaseSpan(watched, 'applying') ?? 0), unit: 's' },
