@@ -11,7 +11,7 @@ import { EventsWriter } from '../../src/events/events.writer';
 import { gatewayId, gatewayRef, type GatewayResource } from '../../src/hris/gateway-id';
 import { applyChanges } from '../../src/sync/engine/apply-phase';
 import { BaselineSink } from '../../src/sync/engine/baseline-sink';
-import { lockForApply } from '../../src/sync/engine/connection-locks';
+import { lockForApply, tryLockDataWrites } from '../../src/sync/engine/connection-locks';
 import type { ChangeSink, StagedRecord } from '../../src/sync/engine/read-phase';
 import { StagingSink } from '../../src/sync/engine/staging';
 import { createMigratedDatabase, type TestDatabase } from '../support/database';
@@ -210,6 +210,10 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     }
   };
 
+  /** True when no open transaction holds the connection's data-write lock. */
+  const dataWritesFree = async (connectionId: string): Promise<boolean> =>
+    dataSource.transaction((manager) => tryLockDataWrites(manager, connectionId));
+
   /** Sessions with an open transaction that wrote into `employees`. */
   const firstSyncWriters = async (): Promise<number> => {
     const [row] = await dataSource.query<Array<{ n: number }>>(FIRST_SYNC_WRITERS_SQL);
@@ -252,6 +256,8 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     // open first sync holds no lock on the connection row, so no settings change waits for it.
     expect(await canLock(connectionId, 'UPDATE')).toBe(true);
     expect(await canLock(connectionId, 'NO KEY UPDATE')).toBe(true);
+    // It holds the data-write lock instead, which only another run's apply waits for.
+    expect(await dataWritesFree(connectionId)).toBe(false);
 
     await sink.commit();
     const rows = await stored(connectionId);
@@ -284,7 +290,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
       [connectionId],
     );
     expect(row!.synced?.toISOString()).toBe(NOW.toISOString());
-    expect(await canLock(connectionId, 'UPDATE')).toBe(true);
+    expect(await dataWritesFree(connectionId)).toBe(true);
   });
 
   it('leaves nothing and no lock behind when the run stops', async () => {
@@ -294,11 +300,13 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     const records = recordsFor(connectionId).filter((r) => r.resource === 'employees');
     for (const record of records.slice(0, 1_100)) await sink.stage(record);
     expect(await firstSyncWriters()).toBe(1);
+    expect(await dataWritesFree(connectionId)).toBe(false);
 
     await sink.abort();
 
     expect(await countOf(connectionId)).toBe(0);
     expect(await firstSyncWriters()).toBe(0);
+    expect(await dataWritesFree(connectionId)).toBe(true);
     await sink.abort(); // a second call (the runner's finally) is harmless
   });
 
@@ -354,7 +362,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     expect(sink.direct).toBe(false);
     await expect(sink.transaction()).rejects.toThrow(/no open transaction/);
     expect(await countOf(connectionId)).toBe(0);
-    expect(await canLock(connectionId, 'UPDATE')).toBe(true);
+    expect(await dataWritesFree(connectionId)).toBe(true);
     const [staged] = await dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM sync_staging WHERE run_id = $1`,
       [runId],

@@ -44,18 +44,23 @@ describe('migrations (medium, real PostgreSQL)', () => {
 
   it("delete a connection's data with the connection row, and only its data", async () => {
     await runPendingMigrations(dataSource);
-    const [app] = await dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO applications (name, client_id, client_secret_hash)
-       VALUES ('Cascade', 'app_cascade', 'x') RETURNING id`,
-    );
-    const connection = async (ref: string): Promise<string> => {
+    const application = async (name: string): Promise<string> => {
       const [row] = await dataSource.query<Array<{ id: string }>>(
-        `INSERT INTO connections (application_id, customer_ref) VALUES ($1, $2) RETURNING id`,
-        [app!.id, ref],
+        `INSERT INTO applications (name, client_id, client_secret_hash)
+         VALUES ($1, $1, 'x') RETURNING id`,
+        [name],
       );
       return row!.id;
     };
-    const [gone, kept] = [await connection('gone'), await connection('kept')];
+    const connection = async (applicationId: string, ref: string): Promise<string> => {
+      const [row] = await dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO connections (application_id, customer_ref) VALUES ($1, $2) RETURNING id`,
+        [applicationId, ref],
+      );
+      return row!.id;
+    };
+    const app = await application('app_cascade');
+    const [gone, kept] = [await connection(app, 'gone'), await connection(app, 'kept')];
     // One row per data table and connection, with only the columns each requires.
     const required: Record<string, string> = {
       employees: '',
@@ -84,7 +89,7 @@ describe('migrations (medium, real PostgreSQL)', () => {
       }
       return n;
     };
-    for (const connectionId of [gone, kept]) {
+    const addRows = async (connectionId: string): Promise<void> => {
       for (const [table, columns] of Object.entries(required)) {
         await dataSource.query(
           `INSERT INTO ${table} (id, connection_id, remote_id, hash, data${columns})
@@ -92,7 +97,8 @@ describe('migrations (medium, real PostgreSQL)', () => {
           [connectionId],
         );
       }
-    }
+    };
+    for (const connectionId of [gone, kept]) await addRows(connectionId);
     expect(await rowsOf(gone)).toBe(6);
 
     await dataSource.query(`DELETE FROM connections WHERE id = $1`, [gone]);
@@ -100,8 +106,14 @@ describe('migrations (medium, real PostgreSQL)', () => {
     expect(await rowsOf(gone)).toBe(0);
     expect(await rowsOf(kept)).toBe(6);
     // And with the application, through the connections' own cascade.
-    await dataSource.query(`DELETE FROM applications WHERE id = $1`, [app!.id]);
+    await dataSource.query(`DELETE FROM applications WHERE id = $1`, [app]);
     expect(await rowsOf(kept)).toBe(0);
+    // And when the table is truncated, which fires no row trigger.
+    const truncated = await connection(await application('app_truncated'), 'truncated');
+    await addRows(truncated);
+    expect(await rowsOf(truncated)).toBe(6);
+    await dataSource.query(`TRUNCATE connections CASCADE`);
+    expect(await rowsOf(truncated)).toBe(0);
   });
 
   it('run each pending migration once even when several processes migrate at the same time', async () => {

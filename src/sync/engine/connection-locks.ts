@@ -7,9 +7,10 @@
  * lost meets the run that took over exactly so. PostgreSQL's deadlock detector would end one of
  * them after a second, and count a failure against a healthy connection.
  *
- * So every transaction that writes a connection's data first takes the connection's data-write
- * lock (a transaction-level advisory lock), and only then the connection row: a first sync at
- * its first batch, an apply before anything else. An apply that meets an open first sync then
+ * So every transaction that inserts or updates a connection's data first takes the connection's
+ * data-write lock (a transaction-level advisory lock), and only then the connection row: a first
+ * sync at its first batch, an apply before anything else. Deleting a connection's data takes only
+ * the row lock: a DELETE never waits on rows another transaction inserted and has not committed. An apply that meets an open first sync then
  * waits holding nothing, the first sync's apply finds the connection row free, and whichever
  * ends first lets the other go on. Status changes, failure records and the scheduler's claims
  * write no data and take only the row lock. A hash collision between two connections costs a
@@ -27,6 +28,18 @@ export async function lockDataWrites(manager: EntityManager, connectionId: strin
     DATA_WRITE_LOCK_SPACE,
     connectionId,
   ]);
+}
+
+/** Takes the data-write lock without waiting: false while another transaction holds it. */
+export async function tryLockDataWrites(
+  manager: EntityManager,
+  connectionId: string,
+): Promise<boolean> {
+  const [row] = await manager.query<Array<{ taken: boolean }>>(
+    `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS taken`,
+    [DATA_WRITE_LOCK_SPACE, connectionId],
+  );
+  return row?.taken === true;
 }
 
 /**
