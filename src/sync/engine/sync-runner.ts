@@ -194,7 +194,9 @@ export class SyncRunner {
         const now = written ?? this.clock.now();
         const baseline = connection.lastSyncedAt === null;
         if (written && !baseline) {
-          // Only a run taken over as lost meets another run's baseline; the takeover wins.
+          // Another run's committed baseline: this run was taken over as lost before its first
+          // batch (after that, the run that took over waits on its data-write lock), and the
+          // takeover committed first. The takeover wins.
           throw new RunAborted('worker_lost', 'The run was taken over as lost; nothing applied.');
         }
         const applied = written
