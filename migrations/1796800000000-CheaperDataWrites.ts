@@ -122,7 +122,8 @@ export class CheaperDataWrites1796800000000 implements MigrationInterface {
       await queryRunner.query(
         `ALTER TABLE "${table}" ADD CONSTRAINT "${oldKey}" PRIMARY KEY ("id")`,
       );
-      // Rows of connections deleted by hand since `up` would fail the constraint: they go first.
+      // The triggers leave no rows of a deleted connection; any row they could not see (written
+      // with triggers disabled, `session_replication_role = replica`) would fail the constraint.
       await queryRunner.query(
         `DELETE FROM "${table}" t WHERE NOT EXISTS (SELECT 1 FROM connections c WHERE c.id = t.connection_id)`,
       );
