@@ -59,8 +59,12 @@ describe('stored indexes (medium, real PostgreSQL)', () => {
       const slot = employees.slotOf(String(remoteId));
       expect(slot).toBeGreaterThanOrEqual(0);
       expect(employees.isLive(slot)).toBe(remoteId % 7 !== 0);
-      expect(employees.hasDigest(slot, Buffer.from(hashOf(remoteId), 'hex'))).toBe(true);
-      expect(employees.hasDigest(slot, Buffer.from(hashOf(remoteId + 1), 'hex'))).toBe(false);
+      expect(
+        employees.hasDigest(slot, Buffer.from(hashOf(remoteId), 'hex').toString('latin1')),
+      ).toBe(true);
+      expect(
+        employees.hasDigest(slot, Buffer.from(hashOf(remoteId + 1), 'hex').toString('latin1')),
+      ).toBe(false);
     }
     expect(employees.slotOf('25002')).toBe(-1);
     expect((await indexes.teams!).size).toBe(0);

@@ -321,15 +321,28 @@ describe('StoredIndex', () => {
     );
     const odd = StoredIndex.of([['1', { hash: 'old', live: true }]]);
     for (const [i, r] of records.entries()) {
-      const digest = Buffer.from(contentHash(r), 'hex');
+      const digest = Buffer.from(contentHash(r), 'hex').toString('latin1');
       expect(index.hasDigest(i, digest)).toBe(true);
       expect(index.hasDigest((i + 1) % records.length, digest)).toBe(false);
     }
-    expect(odd.hasDigest(0, Buffer.alloc(32))).toBe(false);
+    expect(odd.hasDigest(0, Buffer.alloc(32).toString('latin1'))).toBe(false);
+  });
+
+  it('tells a digest that differs in any one byte, or is cut short, from the stored one', () => {
+    const stored = Buffer.from(contentHash({ remote_id: '1' }), 'hex');
+    const index = StoredIndex.of([['1', { hash: stored.toString('hex'), live: true }]]);
+    expect(index.hasDigest(0, stored.toString('latin1'))).toBe(true);
+    for (let at = 0; at < stored.length; at += 1) {
+      const other = Buffer.from(stored);
+      other[at] = other[at]! ^ 0x80;
+      expect(index.hasDigest(0, other.toString('latin1'))).toBe(false);
+    }
+    expect(index.hasDigest(0, stored.subarray(0, 31).toString('latin1'))).toBe(false);
+    expect(index.hasDigest(0, `${stored.toString('latin1')}x`)).toBe(false);
   });
 
   it('never matches a stored hash that is hex only in part, even where the part agrees', () => {
-    const digest = Buffer.alloc(32, 0xab);
+    const digest = Buffer.alloc(32, 0xab).toString('latin1');
     const index = StoredIndex.of([
       ['1', { hash: `${'ab'.repeat(31)}ag`, live: true }],
       ['2', { hash: `${'ab'.repeat(32)}00`, live: true }],

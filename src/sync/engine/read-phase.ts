@@ -10,7 +10,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConnectorSession, DateWindow } from '../../../connectors/connector';
 import { positionsOf, type RemoteId, type UnifiedPosition } from '../../../connectors/unified';
 import type { GatewayResource } from '../../hris/gateway-id';
-import { contentDigest } from '../content-hash';
+import { contentDigest, digestHex } from '../content-hash';
 import { exposeEmployees } from '../expose-employees';
 import { describeMappingIssue, type MappingPlan } from '../field-mapping';
 import { describeScopeReason, type ScopePlan } from '../scope';
@@ -185,7 +185,7 @@ export async function readAll(
       return undefined;
     }
     read.staged += 1;
-    const hash = digest.toString('hex');
+    const hash = digestHex(digest);
     return sink.stage(
       { resource, remoteId, hash, data, remoteData },
       slot >= 0 ? { live } : undefined,
