@@ -9,6 +9,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { queryPrepared, type PreparedStatement } from '../database/prepared-query';
 
 export interface RateLimitState {
   limit: number;
@@ -28,6 +29,20 @@ export interface ApplicationStanding {
 /** About one request in this many sweeps minutes that are over. */
 const SWEEP_ONE_IN = 500;
 
+/** Counts a request into its minute and reads the application's standing. */
+const HIT: PreparedStatement = {
+  name: 'api-rate-limit-hit',
+  text: `WITH hit AS (
+           INSERT INTO api_rate_limits (application_id, window_start, count)
+           VALUES ($1, date_trunc('minute', now()), 1)
+           ON CONFLICT (application_id, window_start)
+             DO UPDATE SET count = api_rate_limits.count + 1
+           RETURNING count,
+             ceil(extract(epoch FROM (window_start + interval '1 minute' - now()))) AS reset)
+         SELECT hit.count, hit.reset, a.token_version, a.disabled_at IS NOT NULL AS disabled
+         FROM hit LEFT JOIN applications a ON a.id = $1`,
+};
+
 @Injectable()
 export class ApplicationRateLimiter {
   private readonly limit: number;
@@ -41,30 +56,19 @@ export class ApplicationRateLimiter {
 
   /**
    * Counts one request and, in the same statement, reads the application's standing (null when
-   * it no longer exists): every guarded request pays one database round trip for both.
+   * it no longer exists): every guarded request pays one database round trip for both. It is
+   * prepared once per pooled connection, so PostgreSQL plans it once instead of on every request
+   * (README "Benchmarks", hris-read, has the figures before and after).
    */
   async hit(
     applicationId: string,
   ): Promise<RateLimitState & { application: ApplicationStanding | null }> {
-    const [row] = await this.dataSource.query<
-      Array<{
-        count: number;
-        reset: string;
-        token_version: number | null;
-        disabled: boolean | null;
-      }>
-    >(
-      `WITH hit AS (
-         INSERT INTO api_rate_limits (application_id, window_start, count)
-         VALUES ($1, date_trunc('minute', now()), 1)
-         ON CONFLICT (application_id, window_start)
-           DO UPDATE SET count = api_rate_limits.count + 1
-         RETURNING count,
-           ceil(extract(epoch FROM (window_start + interval '1 minute' - now()))) AS reset)
-       SELECT hit.count, hit.reset, a.token_version, a.disabled_at IS NOT NULL AS disabled
-       FROM hit LEFT JOIN applications a ON a.id = $1`,
-      [applicationId],
-    );
+    const [row] = await queryPrepared<{
+      count: number;
+      reset: string;
+      token_version: number | null;
+      disabled: boolean | null;
+    }>(this.dataSource, HIT, [applicationId]);
     if (Math.random() * SWEEP_ONE_IN < 1) {
       await this.dataSource.query(
         `DELETE FROM api_rate_limits WHERE window_start < now() - interval '2 minutes'`,
