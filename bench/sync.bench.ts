@@ -192,11 +192,17 @@ interface WatchedRun {
   run: RunRow;
   /**
    * The run's wall time, queued to finished, from the run row's own timestamps: exact, where a
-   * poll every 100 ms would add 50 ms on average to every run and none to the reads alone.
-   * Until the run ends (a timeout), from `since` to the last poll.
+   * poll every 100 ms would add 50 ms on average to every run and none to the reads alone. It
+   * leaves out the commit that follows `finished_at` in the same transaction (for a first sync,
+   * the commit of what it wrote during the read; not measured apart). Until the run ends (a
+   * timeout), from `since` to the last poll.
    */
   wallMs: number;
-  /** From `since` until the poll saw the run end: the scale of `phases` and `startedAtMs`. */
+  /**
+   * From `since` until the poll saw the run end: the scale of `phases` and `startedAtMs`, so the
+   * phase figures are as coarse as the polls (500 ms for timed runs) and can disagree with
+   * `wallMs` by that much.
+   */
   seenMs: number;
   /** Milliseconds after `since` at which each progress.resource value was first seen. */
   phases: Array<{ resource: string; atMs: number }>;

@@ -57,8 +57,9 @@ export class ApplicationRateLimiter {
   /**
    * Counts one request and, in the same statement, reads the application's standing (null when
    * it no longer exists): every guarded request pays one database round trip for both. It is
-   * prepared once per pooled connection, so PostgreSQL plans it once instead of on every request
-   * (README "Benchmarks", hris-read, has the figures before and after).
+   * prepared once per pooled connection, so PostgreSQL parses and analyses it once there instead
+   * of on every request, and keeps a generic plan once one proves as cheap (README "Benchmarks",
+   * hris-read, has the figures before and after).
    */
   async hit(
     applicationId: string,

@@ -4,8 +4,8 @@ import {
   canonicalJson,
   contentDigest,
   contentHash,
-  digestHex,
   contentOf,
+  digestHex,
   MAX_PLANNED_KEYS,
   VOLATILE_FIELDS,
 } from './content-hash';

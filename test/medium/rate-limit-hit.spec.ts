@@ -59,4 +59,13 @@ describe('ApplicationRateLimiter.hit (medium, real PostgreSQL)', () => {
     expect(gone.application).toBeNull();
     expect(gone.exceeded).toBe(false);
   });
+
+  // Last: it changes the table.
+  it('keeps answering after a migration changed a column the statement returns', async () => {
+    await limiter.hit(applicationId);
+    await dataSource.query('ALTER TABLE api_rate_limits ALTER COLUMN count TYPE bigint');
+    const after = await limiter.hit(applicationId);
+    expect(Number(after.limit) - after.remaining).toBeGreaterThan(0);
+    expect(after.application).toEqual({ tokenVersion: 1, disabled: false });
+  });
 });

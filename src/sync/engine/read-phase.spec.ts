@@ -337,6 +337,11 @@ describe('StoredIndex', () => {
       other[at] = other[at]! ^ 0x80;
       expect(index.hasDigest(0, other.toString('latin1'))).toBe(false);
     }
+    // One character above 0xff where the stored byte is its low byte: still a different digest.
+    const wide = stored.toString('latin1');
+    expect(index.hasDigest(0, `${String.fromCharCode(stored[0]! + 0x100)}${wide.slice(1)}`)).toBe(
+      false,
+    );
     expect(index.hasDigest(0, stored.subarray(0, 31).toString('latin1'))).toBe(false);
     expect(index.hasDigest(0, `${stored.toString('latin1')}x`)).toBe(false);
   });
