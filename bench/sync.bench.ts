@@ -726,8 +726,13 @@ async function tenThousand(pg: BenchPostgres, dataDir: string): Promise<BenchRes
   }
 }
 
+/**
+ * The run's own duration (started_at to finished_at, from its row) less the apply phase the
+ * polls saw: never longer than the wall time, as a difference of two polls could be.
+ */
 function readPhaseMs(w: WatchedRun): number {
-  return w.seenMs - (w.startedAtMs ?? 0) - (phaseSpan(w, 'applying') ?? 0);
+  const ranMs = w.run.duration_ms ?? w.seenMs - (w.startedAtMs ?? 0);
+  return ranMs - (phaseSpan(w, 'applying') ?? 0);
 }
 
 function describeRun(w: MeasuredRun): string {

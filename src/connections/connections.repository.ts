@@ -5,9 +5,23 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, Not, Repository } from 'typeorm';
+import { type EntityManager, Not, Repository, type SelectQueryBuilder } from 'typeorm';
 import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectionEntity } from './connection.entity';
+
+/**
+ * A connection row read with a lock held to the end of the transaction, for status changes,
+ * credential writes and a sync's apply or failure record (connection-locks.ts): every lock on
+ * the row is taken here. FOR NO KEY UPDATE, the lock the UPDATE that follows takes anyway:
+ * unlike FOR UPDATE, it does not wait for the key-share locks of rows being inserted that
+ * reference the connection (sync runs being queued).
+ */
+export function lockedConnectionRow(manager: EntityManager): SelectQueryBuilder<ConnectionEntity> {
+  return manager
+    .getRepository(ConnectionEntity)
+    .createQueryBuilder('c')
+    .setLock('for_no_key_update');
+}
 
 @Injectable()
 export class ConnectionsRepository {
@@ -36,20 +50,13 @@ export class ConnectionsRepository {
     return this.repo(manager).findOneBy({ applicationId, customerRef, status: Not('deleted') });
   }
 
-  /**
-   * Locks the row for the rest of the transaction (status changes, credential writes). FOR NO
-   * KEY UPDATE, the lock the UPDATE it precedes takes anyway: unlike FOR UPDATE, it does not wait
-   * for the key-share locks of rows being inserted that reference the connection (sync runs).
-   */
+  /** A live connection of this application, locked for the rest of the transaction. */
   lockOne(
     applicationId: string,
     connectionId: string,
     manager: EntityManager,
   ): Promise<ConnectionEntity | null> {
-    return manager
-      .getRepository(ConnectionEntity)
-      .createQueryBuilder('c')
-      .setLock('for_no_key_update')
+    return lockedConnectionRow(manager)
       .where(
         'c.application_id = :applicationId AND c.id = :connectionId AND c.status <> :deleted',
         {

@@ -131,7 +131,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
     return out;
   };
 
-  /** The staged path's baseline: what a run without a direct sink stores. */
+  /** A baseline's apply in the caller's transaction, with the records already staged. */
   const applyIn = (
     manager: EntityManager,
     connectionId: string,
@@ -150,6 +150,7 @@ describe('baseline written straight into the tables (medium, real PostgreSQL)', 
       staged: counted(records),
       deletions: {},
     });
+  /** The staged path's baseline: what a run without a direct sink stores. */
   const applyStaged = async (connectionId: string, runId: string, records: StagedRecord[]) =>
     dataSource.transaction((manager) => applyIn(manager, connectionId, runId, records));
 

@@ -61,22 +61,18 @@ describe('migrations (medium, real PostgreSQL)', () => {
     };
     const app = await application('app_cascade');
     const [gone, kept] = [await connection(app, 'gone'), await connection(app, 'kept')];
-    // One row per data table and connection, with only the columns each requires.
-    const required: Record<string, string> = {
-      employees: '',
-      teams: `, type`,
-      positions: `, title`,
-      reporting_lines: `, employee_id, manager_id`,
-      absence_types: `, name`,
-      absences: `, employee_id, start_date, end_date`,
-    };
-    const values: Record<string, string> = {
-      employees: '',
-      teams: `, 'team'`,
-      positions: `, 'Engineer'`,
-      reporting_lines: `, gen_random_uuid(), gen_random_uuid()`,
-      absence_types: `, 'Vacation'`,
-      absences: `, gen_random_uuid(), '2026-01-01', '2026-01-02'`,
+    // One row per data table and connection, with the columns (and values) each requires.
+    const required: Record<string, Record<string, string>> = {
+      employees: {},
+      teams: { type: `'team'` },
+      positions: { title: `'Engineer'` },
+      reporting_lines: { employee_id: 'gen_random_uuid()', manager_id: 'gen_random_uuid()' },
+      absence_types: { name: `'Vacation'` },
+      absences: {
+        employee_id: 'gen_random_uuid()',
+        start_date: `'2026-01-01'`,
+        end_date: `'2026-01-02'`,
+      },
     };
     const rowsOf = async (connectionId: string): Promise<number> => {
       let n = 0;
@@ -91,9 +87,15 @@ describe('migrations (medium, real PostgreSQL)', () => {
     };
     const addRows = async (connectionId: string): Promise<void> => {
       for (const [table, columns] of Object.entries(required)) {
+        const names = Object.keys(columns)
+          .map((c) => `, ${c}`)
+          .join('');
+        const values = Object.values(columns)
+          .map((v) => `, ${v}`)
+          .join('');
         await dataSource.query(
-          `INSERT INTO ${table} (id, connection_id, remote_id, hash, data${columns})
-           VALUES (gen_random_uuid(), $1, '1', 'h', '{}'${values[table]})`,
+          `INSERT INTO ${table} (id, connection_id, remote_id, hash, data${names})
+           VALUES (gen_random_uuid(), $1, '1', 'h', '{}'${values})`,
           [connectionId],
         );
       }

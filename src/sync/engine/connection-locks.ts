@@ -17,7 +17,8 @@
  * wait, never a wrong result.
  */
 import type { EntityManager } from 'typeorm';
-import { ConnectionEntity } from '../../connections/connection.entity';
+import type { ConnectionEntity } from '../../connections/connection.entity';
+import { lockedConnectionRow } from '../../connections/connections.repository';
 
 /** The first key of the gateway's two-key advisory locks: "data writes of a connection". */
 const DATA_WRITE_LOCK_SPACE = 0x68726973; // "hris"
@@ -42,21 +43,12 @@ export async function tryLockDataWrites(
   return row?.taken === true;
 }
 
-/**
- * Locks the connection row for the rest of the transaction. Not FOR UPDATE: the callers update
- * non-key columns only, and FOR NO KEY UPDATE does not wait for the key-share locks of sync runs
- * being queued for the connection.
- */
+/** Locks the connection row, whatever its status, for the rest of the transaction. */
 export function lockConnection(
   manager: EntityManager,
   connectionId: string,
 ): Promise<ConnectionEntity | null> {
-  return manager
-    .getRepository(ConnectionEntity)
-    .createQueryBuilder('c')
-    .setLock('for_no_key_update')
-    .where('c.id = :id', { id: connectionId })
-    .getOne();
+  return lockedConnectionRow(manager).where('c.id = :id', { id: connectionId }).getOne();
 }
 
 /** What an apply locks, in this order: the connection's data writes, then its row. */

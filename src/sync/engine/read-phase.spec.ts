@@ -5,7 +5,7 @@ import type {
   UnifiedEmployee,
   UnifiedTeam,
 } from '../../../connectors/unified';
-import { contentHash } from '../content-hash';
+import { contentDigest, contentHash } from '../content-hash';
 import { compileFieldMapping } from '../field-mapping';
 import { compileScope, UNRESTRICTED_SCOPE } from '../scope';
 import { sampleEmployee } from '../sync.test-kit';
@@ -321,7 +321,8 @@ describe('StoredIndex', () => {
     );
     const odd = StoredIndex.of([['1', { hash: 'old', live: true }]]);
     for (const [i, r] of records.entries()) {
-      const digest = Buffer.from(contentHash(r), 'hex').toString('latin1');
+      // What the read compares (contentDigest) against what was stored (contentHash).
+      const digest = contentDigest(r);
       expect(index.hasDigest(i, digest)).toBe(true);
       expect(index.hasDigest((i + 1) % records.length, digest)).toBe(false);
     }
